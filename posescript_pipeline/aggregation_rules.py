@@ -1,0 +1,117 @@
+"""Tables of the aggregation stage: entities, plurals, statistical pruning rules, body-part graph."""
+from itertools import chain
+
+L, R, NONE = "left", "right", ""
+
+# Two parts of the same limb merge into the whole ("left hand and left elbow" -> "left arm").
+ENTITIES = {frozenset(pair): whole for whole, pairs in {
+    "arm": (("wrist", "elbow"), ("hand", "elbow"), ("forearm", "upperarm")),
+    "leg": (("ankle", "knee"), ("foot", "knee"), ("shin", "thigh"), ("lowerleg", "thigh")),
+    "back": (("upperback", "lowerback"),),
+    "torso": (("belly", "chest"),),
+    "hand": (("fingers", "wrist"),),
+    "foot": (("toes", "ankle"),),
+}.items() for pair in pairs}
+
+IRREGULAR_PLURALS = {"foot": "feet", "toes": "toes", "fingers": "fingers", "calf": "calves",
+                     "buttock": "buttocks"}
+SINGULARS = {v: k for k, v in IRREGULAR_PLURALS.items()}
+
+
+def plural(part: str) -> str:
+    return IRREGULAR_PLURALS.get(part, part + "s")
+
+
+def singular(part: str) -> str:
+    return SINGULARS.get(part, part[:-1] if part.endswith("s") else part)
+
+
+def _rec(side1, part1, interp, side2=NONE, part2=NONE):
+    return (side1, part1, interp, side2, part2)
+
+
+def _hand(s, interp, s2, p2):
+    return _rec(s, "hand", interp, s2, p2)
+
+
+# Statistical pruning, written for the left side: (records that must all be present, record removed).
+# "L/R x" codes compare the left part to the right one.
+_LEFT_RULES = [
+    ((_hand(L, "above", NONE, "neck"),), _hand(L, "above", L, "shoulder")),
+    ((_rec(L, "knee", "right angle"), _rec(L, "thigh", "vertical")), _rec(L, "foot", "behind", NONE, "torso")),
+    ((_rec(L, "foot", "behind", R, "foot"), _rec(L, "foot", "front", NONE, "torso")), _rec(R, "foot", "front", NONE, "torso")),
+    ((_rec(L, "foot", "front", R, "foot"), _rec(L, "foot", "behind", NONE, "torso")), _rec(R, "foot", "behind", NONE, "torso")),
+    ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _hand(L, "wide", R, "hand")),
+    ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _rec(L, "shoulder", "above", R, "shoulder")),
+    ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _rec(L, "elbow", "above", R, "elbow")),
+    ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _hand(L, "above", R, "hand")),
+    ((_hand(L, "below", L, "hip"), _rec(R, "upperarm", "horizontal")), _rec(L, "elbow", "below", R, "elbow")),
+    ((_hand(L, "below", L, "hip"), _rec(R, "upperarm", "horizontal")), _hand(L, "below", R, "hand")),
+    ((_hand(L, "close", R, "hand"), _hand(L, "above", L, "shoulder")), _hand(R, "above", R, "shoulder")),
+    ((_hand(L, "close", R, "hand"), _hand(L, "above", NONE, "neck")), _hand(R, "above", R, "shoulder")),
+    ((_hand(L, "close", R, "hand"), _hand(L, "above", NONE, "neck")), _hand(R, "above", NONE, "neck")),
+    ((_hand(L, "close", R, "hand"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
+    ((_rec(L, "foot", "close", R, "foot"), _rec(L, "foot", "behind", NONE, "torso")), _rec(R, "foot", "behind", NONE, "torso")),
+    ((_rec(L, "elbow", "above", R, "elbow"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
+    ((_hand(L, "below", R, "hand"), _hand(L, "above", L, "shoulder")), _hand(R, "above", R, "shoulder")),
+    ((_hand(L, "below", R, "hand"), _hand(L, "above", L, "shoulder")), _hand(R, "above", NONE, "neck")),
+    ((_hand(L, "above", NONE, "neck"), _hand(R, "below", R, "hip")), _hand(L, "wide", R, "hand")),
+    ((_hand(L, "above", R, "hand"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
+    ((_hand(L, "above", NONE, "neck"), _hand(R, "below", R, "hip")), _rec(L, "elbow", "above", R, "elbow")),
+    ((_hand(L, "above", NONE, "neck"), _hand(R, "below", R, "hip")), _hand(L, "above", R, "hand")),
+    ((_hand(L, "front", R, "hand"), _hand(L, "behind", NONE, "torso")), _hand(R, "behind", NONE, "torso")),
+    ((_rec(L, "upperarm", "vertical"), _rec(L, "forearm", "horizontal")), _rec(L, "elbow", "right angle")),
+    ((_rec(L, "thigh", "vertical"), _rec(L, "shin", "vertical")), _rec(L, "knee", "straight")),
+    ((_rec(L, "knee", "behind", R, "knee"), _rec(L, "thigh", "horizontal")), _rec(L, "foot", "behind", NONE, "torso")),
+    ((_rec(L, "knee", "front", R, "knee"), _rec(L, "thigh", "vertical")), _rec(R, "foot", "behind", NONE, "torso")),
+]
+
+_MIRROR_SIDE = {L: R, R: L}
+_MIRROR_ORDER = {"at_right": "at_left", "at_left": "at_right", "below": "above", "above": "below",
+                 "behind": "front", "front": "behind"}
+
+
+def _mirror(record):
+    s1, p1, interp, s2, p2 = record
+    if p1 == p2 and {s1, s2} == {L, R}:  # a left-versus-right code keeps its order: the relation flips
+        return (s1, p1, _MIRROR_ORDER.get(interp, interp), s2, p2)
+    return (_MIRROR_SIDE.get(s1, s1), p1, interp, _MIRROR_SIDE.get(s2, s2), p2)
+
+
+STAT_RULES = _LEFT_RULES + [(tuple(map(_mirror, conds)), _mirror(target)) for conds, target in _LEFT_RULES]
+
+
+def _body_part_graph():
+    graph = {
+        "body": ["head", "torso"],
+        "torso": ["left_torso", "right_torso", "chest", "belly", "crotch", "upperback", "lowerback", "butt", "back",
+                  *(f"{s}_{p}" for s in (L, R) for p in ("shoulder", "arm", "hip", "leg"))],
+        "head": ["throat", "neck", "crown", "face"],
+        "crotch": ["left_leg", "right_leg"],
+    }
+    for s in (L, R):
+        for parent, children in {"arm": ("upperarm", "forearm"), "upperarm": ("elbow", "shoulder"),
+                                 "forearm": ("elbow", "hand"), "hand": ("wrist", "fingers"),
+                                 "leg": ("thigh", "shin", "lowerleg"), "thigh": ("hip", "knee"),
+                                 "shin": ("knee", "foot"), "lowerleg": ("knee", "foot"),
+                                 "foot": ("ankle", "toes")}.items():
+            graph[f"{s}_{parent}"] = [f"{s}_{c}" for c in children]
+    return graph
+
+
+BODY_PART_GRAPH = _body_part_graph()
+BODY_PARTS = frozenset(chain(BODY_PART_GRAPH, *BODY_PART_GRAPH.values()))
+
+
+def _subtrees():
+    """Each node with every part below it (itself included)."""
+    memo = {}
+
+    def walk(node):
+        if node not in memo:
+            memo[node] = frozenset({node}).union(*(walk(c) for c in BODY_PART_GRAPH.get(node, ())))
+        return memo[node]
+    return {node: walk(node) for node in BODY_PARTS}
+
+
+SUBTREE = _subtrees()

@@ -1,0 +1,1 @@
+"""Posecode records -> sentences."""

@@ -1,0 +1,1 @@
+"""Posecodes: categorised measurements of a pose (PoseScript), as declarative tables + vectorised operators."""

@@ -1,0 +1,1 @@
+"""Datasets: sources, selection, annotation, shards."""

@@ -1,0 +1,211 @@
+"""Read a user's pose file (AMASS .npz, SMPL-X parameters .npz/.pkl, joint coordinates .npy/.npz) into one batch.
+
+Every problem with the file raises InputError with a one-line message naming the file, the field and what
+was expected.
+"""
+import pickle
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.joints import SKELETONS, SMPLH_JOINT_NAMES, skeleton_for_joint_count, to_smplh52
+from posescript_pipeline.orientation import UP_CONVERSIONS, normalise
+
+
+class InputError(Exception):
+    """A bad input file; the message is one line naming the file, the field and what was expected."""
+
+
+@dataclass
+class PoseBatch:
+    joints: np.ndarray  # (N, 52, 3) float32, canonical: y up, hips along +x, pelvis at the origin
+    available: np.ndarray  # (52,) bool
+    rotations: np.ndarray | None  # (N, 52, 3) float32 axis-angle, normalised root; zeros where unknown
+    betas: np.ndarray | None  # (B,) or (N, B) float32, as given
+    frame_ids: np.ndarray  # (N,) int64, frame indices in the file
+    path: str
+    fmt: str  # "amass", "smplx" or "joints"
+
+
+FORMATS = (
+    ("amass", ("poses",)),
+    ("amass", ("root_orient", "pose_body")),
+    ("smplx", ("global_orient", "body_pose")),
+    ("joints", ("joints",)),
+)
+"""(format, keys that identify it), tried in order."""
+EXPECTED_KEYS = ("'poses' (AMASS), 'root_orient' + 'pose_body' (AMASS SMPL-X), "
+                 "'global_orient' + 'body_pose' (SMPL-X parameters) or 'joints' (joint coordinates)")
+DEFAULT_UP = {"amass": "z", "smplx": "y", "joints": "y"}
+AMASS_POSE_LAYOUTS = {156: ("SMPL-H", np.r_[0:52]), 165: ("SMPL-X", np.r_[0:22, 25:55])}
+"""Width of AMASS 'poses' -> (model, rotations kept in SMPL-H order: jaw and eyes dropped)."""
+PARAMETER_FIELDS = {
+    # format -> ((field, number of joints, first SMPL-H joint, required), ...)
+    "smplx": (("global_orient", 1, 0, True), ("body_pose", 21, 1, True),
+              ("left_hand_pose", 15, 22, False), ("right_hand_pose", 15, 37, False)),
+    "amass": (("root_orient", 1, 0, True), ("pose_body", 21, 1, True), ("pose_hand", 30, 22, False)),
+}
+
+
+class _File:
+    """A pose file's name and fields, with the error helper."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        self.fields = self._read(Path(path))
+
+    def fail(self, field, what):
+        raise InputError(f"{self.path}: field '{field}' {what}")
+
+    def _read(self, path):
+        if not path.is_file():
+            raise InputError(f"{self.path}: file not found")
+        readers = {".npz": _read_npz, ".npy": lambda p: {"joints": np.load(p, allow_pickle=False)},
+                   ".pkl": _read_pkl}
+        if path.suffix.lower() not in readers:
+            raise InputError(f"{self.path}: unknown extension; expected .npz, .npy or .pkl")
+        try:
+            fields = readers[path.suffix.lower()](path)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile, pickle.UnpicklingError) as err:
+            raise InputError(f"{self.path}: could not be read ({type(err).__name__}: {err})".splitlines()[0])
+        if not isinstance(fields, dict):
+            raise InputError(f"{self.path}: holds a {type(fields).__name__}; expected a dict of arrays")
+        return fields
+
+    def array(self, field):
+        try:
+            return np.asarray(self.fields[field], dtype=np.float64)
+        except (TypeError, ValueError):
+            self.fail(field, f"is not numeric (type {type(self.fields[field]).__name__})")
+
+    def check_finite(self, field, array):
+        bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
+        if bad.any():
+            self.fail(field, f"has NaN or inf values (first at frame {int(np.flatnonzero(bad)[0])}); expected finite")
+        return array
+
+
+def _read_npz(path):
+    with np.load(path, allow_pickle=False) as data:
+        return {key: data[key] for key in data.files}
+
+
+def _read_pkl(path):
+    with open(path, "rb") as f:
+        return pickle.load(f, encoding="latin1")
+
+
+def _detect(file):
+    for fmt, keys in FORMATS:
+        if all(key in file.fields for key in keys):
+            return fmt
+    found = ", ".join(sorted(map(str, file.fields))) or "none"
+    raise InputError(f"{file.path}: unknown keys (found {found}); expected {EXPECTED_KEYS}")
+
+
+def _joint_rotations(file, field, n_joints):
+    """A field of n_joints axis-angle rotations: (T, 3n), (T, n, 3) or a single frame (3n,) -> (T, n, 3)."""
+    a = file.array(field)
+    single = a.ndim == 1 and a.shape == (3 * n_joints,)
+    flat = a.ndim == 2 and a.shape[1] == 3 * n_joints
+    grouped = a.ndim == 3 and a.shape[1:] == (n_joints, 3)
+    if not (single or flat or grouped):
+        file.fail(field, f"has shape {a.shape}; expected (T, {3 * n_joints}), (T, {n_joints}, 3) "
+                         f"or ({3 * n_joints},) axis-angle")
+    return file.check_finite(field, a.reshape(-1, n_joints, 3))
+
+
+def _parameter_rotations(file, fmt):
+    """(T, 52, 3) rotations from per-part fields; missing optional parts stay zero."""
+    parts = [(field, _joint_rotations(file, field, n), start)
+             for field, n, start, required in PARAMETER_FIELDS[fmt] if required or field in file.fields]
+    first_field, first, _ = parts[0]
+    rotations = np.zeros((len(first), len(SMPLH_JOINT_NAMES), 3))
+    for field, values, start in parts:
+        if len(values) != len(first):
+            file.fail(field, f"has {len(values)} frames; expected {len(first)} like '{first_field}'")
+        rotations[:, start:start + values.shape[1]] = values
+    return rotations
+
+
+def _amass_rotations(file):
+    if "poses" not in file.fields:
+        return _parameter_rotations(file, "amass")
+    poses = file.array("poses")
+    if poses.ndim != 2 or poses.shape[1] not in AMASS_POSE_LAYOUTS:
+        file.fail("poses", f"has shape {poses.shape}; expected (T, 156) SMPL-H or (T, 165) SMPL-X axis-angle")
+    _, keep = AMASS_POSE_LAYOUTS[poses.shape[1]]
+    return file.check_finite("poses", poses.reshape(len(poses), -1, 3)[:, keep])
+
+
+def _source_joints(file, skeleton):
+    joints = file.array("joints")
+    joints = joints[None] if joints.ndim == 2 else joints
+    if joints.ndim != 3 or joints.shape[2] != 3:
+        file.fail("joints", f"has shape {file.array('joints').shape}; expected (T, J, 3) or (J, 3) coordinates")
+    if skeleton is None:
+        try:
+            skeleton = skeleton_for_joint_count(joints.shape[1])
+        except ValueError as err:
+            file.fail("joints", f"has {joints.shape[1]} joints; expected a skeleton name ({err})")
+    elif skeleton not in SKELETONS:
+        raise InputError(f"{file.path}: unknown skeleton {skeleton!r}; expected one of {', '.join(SKELETONS)}")
+    elif joints.shape[1] != SKELETONS[skeleton][0]:
+        file.fail("joints", f"has {joints.shape[1]} joints; expected {SKELETONS[skeleton][0]} for skeleton {skeleton}")
+    return file.check_finite("joints", joints), skeleton
+
+
+def _betas(file):
+    if "betas" not in file.fields:
+        return None
+    betas = file.array("betas")
+    if betas.ndim not in (1, 2):
+        file.fail("betas", f"has shape {betas.shape}; expected (B,) or (T, B)")
+    return file.check_finite("betas", betas.reshape(-1, betas.shape[-1])).reshape(betas.shape).astype(np.float32)
+
+
+def _frame_ids(file, frames, n_frames):
+    if frames is None:
+        return np.arange(n_frames, dtype=np.int64)
+    ids = np.atleast_1d(np.asarray(frames))
+    if ids.dtype.kind not in "iu" or ids.ndim != 1:
+        file.fail("frames", f"is {frames!r}; expected frame indices")
+    outside = ids[(ids < 0) | (ids >= n_frames)]
+    if len(outside):
+        file.fail("frames", f"asks for frame {int(outside[0])}; expected 0 <= frame < {n_frames}")
+    return ids.astype(np.int64)
+
+
+def load_poses(path, *, skeleton=None, up=None, backend="anny", model_dir=None, model_type=None, frames=None):
+    """Read a pose file into a PoseBatch of canonical joints (and normalised rotations for parameter files).
+
+    up: the file's vertical axis ("y" or "z"); default "z" for AMASS, "y" otherwise (BEDLAM convention).
+    skeleton: for joint files, a name of `posescript_pipeline.joints.SKELETONS` (default: from the joint count).
+    backend, model_dir, model_type: body model turning rotations into joints (see posescript_pipeline.body).
+    frames: None (all), an index or a list of indices.
+    """
+    file = _File(path)
+    fmt = _detect(file)
+    up = DEFAULT_UP[fmt] if up is None else up
+    if up not in UP_CONVERSIONS:
+        raise InputError(f"{file.path}: up axis {up!r}; expected one of {', '.join(UP_CONVERSIONS)}")
+    if fmt == "joints":
+        source, skeleton = _source_joints(file, skeleton)
+        ids = _frame_ids(file, frames, len(source))
+        joints, available = to_smplh52(source[ids], skeleton)
+        joints, _ = normalise(joints, up=up)
+        return PoseBatch(joints, available, None, None, ids, file.path, fmt)
+    rotations = _amass_rotations(file) if fmt == "amass" else _parameter_rotations(file, fmt)
+    betas = _betas(file)
+    ids = _frame_ids(file, frames, len(rotations))
+    if betas is not None and betas.ndim == 2 and len(betas) == len(rotations):
+        betas = betas[ids]
+    rotations = rotations[ids]
+    raw = joints_from_rotations(rotations, backend=backend, model_dir=model_dir, model_type=model_type, betas=betas)
+    joints, root = normalise(raw, root_rotvec=rotations[:, 0], up=up)
+    rotations[:, 0] = root
+    available = np.ones(len(SMPLH_JOINT_NAMES), dtype=bool)
+    return PoseBatch(joints.astype(np.float32), available, rotations.astype(np.float32), betas, ids, file.path, fmt)

@@ -1,0 +1,1 @@
+"""PoseScript pipeline: 3D poses to words (pure computation on arrays)."""

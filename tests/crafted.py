@@ -1,0 +1,4 @@
+"""Crafted SMPL-H poses with known geometry for the tests (defined in posescript_pipeline.crafted_poses)."""
+from posescript_pipeline.crafted_poses import CRAFTED_POSES, crafted_joints, crafted_rotvecs, mirror
+
+__all__ = ["CRAFTED_POSES", "crafted_joints", "crafted_rotvecs", "mirror"]

@@ -1,0 +1,1 @@
+"""Thin click commands over posescript_pipeline and bedlam_tools."""

@@ -1,0 +1,69 @@
+"""`posescript`: describe 3D poses in natural language."""
+import json
+import sys
+
+import click
+
+from posescript_pipeline.describe import describe as describe_poses
+from posescript_pipeline.joints import SKELETONS
+
+from .common import user_errors
+
+FORMATS_HELP = """\b
+Accepted files:
+  AMASS .npz         'poses' (T,156) SMPL-H or (T,165) SMPL-X, or root_orient/pose_body/pose_hand (z-up)
+  SMPL-X .npz/.pkl   global_orient, body_pose, optional left/right_hand_pose, betas (y-up)
+  joints .npy/.npz   (T,J,3) or (J,3) coordinates, key 'joints' in .npz; J = 52, 24, 22, or 17 with
+                     --skeleton h36m17|coco17 (y-up unless --up z)"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Natural-language descriptions of 3D human poses (PoseScript posecodes)."""
+
+
+@main.command(epilog=FORMATS_HELP)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--frame", type=int, default=None, help="Frame to describe (default 0).")
+@click.option("--all", "all_frames", is_flag=True, help="Describe every frame.")
+@click.option("--captions", "n_captions", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Captions per pose; caption k uses variant k mod 3 (full, simplified, pruned).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same captions.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
+              help="json/jsonl add the measured posecodes and the statements each caption was written from.")
+@click.option("--skeleton", type=click.Choice(sorted(SKELETONS)), default=None,
+              help="Joint layout of a coordinate file (guessed from the joint count when unambiguous).")
+@click.option("--up", type=click.Choice(["y", "z"]), default=None,
+              help="Vertical axis of the file (default: z for AMASS, y otherwise).")
+@click.option("--model-dir", type=click.Path(file_okay=False), default=None,
+              help="Your SMPL-X/SMPL-H model files: use smplx instead of the free Anny body.")
+@click.option("--model-type", type=click.Choice(["smplx", "smplh"]), default="smplx", show_default=True,
+              help="Model type in --model-dir.")
+@user_errors
+def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model_dir, model_type):
+    """Describe the pose(s) in FILE."""
+    from bedlam_tools.pose_files import load_poses
+
+    if all_frames and frame is not None:
+        raise click.UsageError("use either --frame or --all")
+    frames = None if all_frames else [frame or 0]
+    batch = load_poses(file, skeleton=skeleton, up=up, backend="smplx" if model_dir else "anny",
+                       model_dir=model_dir, model_type=model_type, frames=frames)
+    result = describe_poses(batch.joints, batch.available, batch.rotations, seed=seed,
+                            pose_ids=batch.frame_ids.tolist(), captions=n_captions)
+    if fmt == "text":
+        for i, frame_id in enumerate(batch.frame_ids.tolist()):
+            if len(batch.frame_ids) > 1:
+                click.echo(f"frame {frame_id}:")
+            for caption in result.captions[i]:
+                click.echo(("  " if len(batch.frame_ids) > 1 else "") + caption)
+        return
+    rows = [{"file": str(file), "frame": frame_id, "captions": result.captions[i],
+             "statements": [[" ".join(filter(None, r)) for r in recs] for recs in result.records[i]],
+             "posecodes": result.posecodes(i)}
+            for i, frame_id in enumerate(batch.frame_ids.tolist())]
+    if fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row) + "\n")
+    else:
+        click.echo(json.dumps(rows[0] if len(rows) == 1 else rows, indent=2))

@@ -91,3 +91,39 @@ def test_simplified_variant_is_longer_on_average(captions):
 
 def test_empty_pose_record_list_gives_empty_caption():
     assert write_caption([], Random(0), CaptionOptions()) == ""
+
+
+def _many(records, n=300, options=CaptionOptions()):
+    return [write_caption(records, Random(i), options) for i in range(n)]
+
+
+def test_capitalisation_keeps_the_rest_of_the_sentence():
+    texts = _many([("left", "knee", "right angle", "", ""), ("right", "elbow", "straight", "", "")])
+    assert any("L-shape" in t for t in texts) and not any("l-shape" in t for t in texts)
+
+
+def test_gendered_sentence_start_keeps_its_space():
+    texts = _many([("", "body", "kneeling", "", ""), ("left", "elbow", "straight", "", "")])
+    assert any(re.search(r"(^|\. )(His|Her) knees are on the ground", t) for t in texts)
+    assert not any(re.search(r"\b(His|Her)[a-z]", t) for t in texts)
+
+
+def test_body_pronoun_takes_a_plural_verb():
+    texts = _many([("", "body", "body incline forward", "", ""), ("", "body", "body lean left", "", ""),
+                   ("", "body", "body twist right", "", "")])
+    assert any(re.search(r"\bThey are\b", t) for t in texts)
+    assert not any(re.search(r"\b[Tt]hey is\b", t) for t in texts)
+
+
+def test_two_head_statements_stay_two_clauses():
+    for t in _many([("", "head", "turn left", "", ""), ("", "head", "incline forward", "", "")]):
+        assert re.search(r"(left|right)[ ,.]", t) and re.search(r"(\. |, | while | and | with )", t), t
+
+
+def test_plurals_of_every_body_part_are_words():
+    from posescript_pipeline.aggregation_rules import BODY_PARTS, plural
+    parts = {name.split("_", 1)[1] for name in BODY_PARTS if name.startswith(("left_", "right_"))}
+    assert {p: plural(p) for p in ("hand", "foot", "fingers", "toes", "wrist")} == {
+        "hand": "hands", "foot": "feet", "fingers": "fingers", "toes": "toes", "wrist": "wrists"}
+    assert all(not plural(p).endswith(("xs", "chs", "shs", "ys", "sss")) for p in parts), sorted(plural(p) for p in parts)
+    assert "index" not in parts  # the hand's finger region is called "fingers"

@@ -6,7 +6,7 @@ L, R, NONE = "left", "right", ""
 # Two parts of the same limb merge into the whole ("left hand and left elbow" -> "left arm").
 ENTITIES = {frozenset(pair): whole for whole, pairs in {
     "arm": (("wrist", "elbow"), ("hand", "elbow"), ("forearm", "upperarm")),
-    "leg": (("ankle", "knee"), ("foot", "knee"), ("shin", "thigh"), ("lowerleg", "thigh")),
+    "leg": (("ankle", "knee"), ("foot", "knee"), ("shin", "thigh"), ("lowerleg", "thigh"), ("calf", "thigh")),
     "back": (("upperback", "lowerback"),),
     "torso": (("belly", "chest"),),
     "hand": (("fingers", "wrist"),),
@@ -85,14 +85,14 @@ def _body_part_graph():
     graph = {
         "body": ["head", "torso"],
         "torso": ["left_torso", "right_torso", "chest", "belly", "crotch", "upperback", "lowerback", "butt", "back",
-                  *(f"{s}_{p}" for s in (L, R) for p in ("shoulder", "arm", "hip", "leg"))],
+                  *(f"{s}_{p}" for s in (L, R) for p in ("shoulder", "arm", "hip", "leg", "buttock"))],
         "head": ["throat", "neck", "crown", "face"],
         "crotch": ["left_leg", "right_leg"],
     }
     for s in (L, R):
         for parent, children in {"arm": ("upperarm", "forearm"), "upperarm": ("elbow", "shoulder"),
                                  "forearm": ("elbow", "hand"), "hand": ("wrist", "fingers"),
-                                 "leg": ("thigh", "shin", "lowerleg"), "thigh": ("hip", "knee"),
+                                 "leg": ("thigh", "shin", "lowerleg", "calf"), "thigh": ("hip", "knee"),
                                  "shin": ("knee", "foot"), "lowerleg": ("knee", "foot"),
                                  "foot": ("ankle", "toes")}.items():
             graph[f"{s}_{parent}"] = [f"{s}_{c}" for c in children]

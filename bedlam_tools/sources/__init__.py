@@ -1,0 +1,1 @@
+"""Pose sources behind one interface: synthetic (default), bedlam, amass."""

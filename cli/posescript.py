@@ -8,6 +8,7 @@ from posescript_pipeline.describe import describe as describe_poses
 from posescript_pipeline.joints import SKELETONS
 
 from .common import user_errors
+from .render_command import render
 
 FORMATS_HELP = """\b
 Accepted files:
@@ -39,18 +40,31 @@ def main():
               help="Your SMPL-X/SMPL-H model files: use smplx instead of the free Anny body.")
 @click.option("--model-type", type=click.Choice(["smplx", "smplh"]), default="smplx", show_default=True,
               help="Model type in --model-dir.")
+@click.option("--no-contacts", is_flag=True,
+              help="Do not pose the body mesh to find self-contacts (parameter files only; joint files have none).")
 @user_errors
-def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model_dir, model_type):
-    """Describe the pose(s) in FILE."""
+def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model_dir, model_type, no_contacts):
+    """Describe the pose(s) in FILE.
+
+    Parameter files (AMASS, SMPL-X) are posed on a body mesh to find self-contacts ("the right hand
+    is touching the left knee") and head rotations; joint files are described from the joints only.
+    """
     from bedlam_tools.pose_files import load_poses
 
     if all_frames and frame is not None:
         raise click.UsageError("use either --frame or --all")
     frames = None if all_frames else [frame or 0]
-    batch = load_poses(file, skeleton=skeleton, up=up, backend="smplx" if model_dir else "anny",
-                       model_dir=model_dir, model_type=model_type, frames=frames)
+    backend = "smplx" if model_dir else "anny"
+    batch = load_poses(file, skeleton=skeleton, up=up, backend=backend, model_dir=model_dir, model_type=model_type,
+                       frames=frames)
+    contacts = None
+    if batch.rotations is not None and not no_contacts:
+        from posescript_pipeline.contact import contacts_for_rotations
+
+        contacts = contacts_for_rotations(batch.rotations, backend=backend, model_dir=model_dir,
+                                          model_type=model_type)
     result = describe_poses(batch.joints, batch.available, batch.rotations, seed=seed,
-                            pose_ids=batch.frame_ids.tolist(), captions=n_captions)
+                            pose_ids=batch.frame_ids.tolist(), captions=n_captions, contacts=contacts)
     if fmt == "text":
         for i, frame_id in enumerate(batch.frame_ids.tolist()):
             if len(batch.frame_ids) > 1:
@@ -60,6 +74,8 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model
         return
     rows = [{"file": str(file), "frame": frame_id, "captions": result.captions[i],
              "statements": [[" ".join(filter(None, r)) for r in recs] for recs in result.records[i]],
+             "contacts": [{"part": "_".join(filter(None, r[:2])), "touches": "_".join(filter(None, r[3:]))}
+                          for r in result.contacts[i]],
              "posecodes": result.posecodes(i)}
             for i, frame_id in enumerate(batch.frame_ids.tolist())]
     if fmt == "jsonl":
@@ -67,3 +83,6 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model
             sys.stdout.write(json.dumps(row) + "\n")
     else:
         click.echo(json.dumps(rows[0] if len(rows) == 1 else rows, indent=2))
+
+
+main.add_command(render)

@@ -68,9 +68,10 @@ def _second(record_side1, record_part1, side2, part2, ctx: _Context, omit_allowe
 
 
 def _omit_second(part1: str, interp: str, part2: str) -> bool:
-    """Second parts that add nothing ("the left hand is behind the torso" -> "is in the back")."""
+    """Second parts that add nothing ("the left hand is behind the torso" -> "is in the back"). For
+    feet the torso stays: "the left foot is ahead" would read as ahead of the other foot."""
     axis = ORDER_AXIS.get(interp)
-    return ((part2 == "torso" and axis == "z") or (part1 in ("hand", "hands") and part2 == "shoulder" and axis == "x")
+    return ((part2 == "torso" and axis == "z" and part1 not in ("foot", "feet")) or (part1 in ("hand", "hands") and part2 == "shoulder" and axis == "x")
             or (part1 in ("foot", "feet") and part2 == "hip" and axis == "x")
             or (part1 in ("hand", "hands", "wrist") and part2 == "neck" and interp == "above"))
 

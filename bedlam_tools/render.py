@@ -134,7 +134,7 @@ def gl_platform():
 
 
 @cache
-def _pyrender():
+def load_pyrender():
     """pyrender, imported after the platform choice, with numpy 2's removed `np.infty` restored for 0.1.45."""
     gl_platform()
     if not hasattr(np, "infty"):
@@ -151,7 +151,7 @@ def _offscreen():
     Sharing matters with EGL: deleting one of several renderers terminates the display under all of them.
     """
     try:
-        return _pyrender().OffscreenRenderer(224, 224)
+        return load_pyrender().OffscreenRenderer(224, 224)
     except Exception as err:
         raise RenderError(f"could not start offscreen rendering with PYOPENGL_PLATFORM={gl_platform()} "
                           f"({type(err).__name__}: {err}); for EGL install {GL_PACKAGES}".splitlines()[0])
@@ -215,7 +215,7 @@ class BodyRenderer:
     def __init__(self, width=224, height=224, background=(1.0, 1.0, 1.0)):
         self.width, self.height = int(width), int(height)
         self.platform = gl_platform()
-        pr = self._pr = _pyrender()
+        pr = self._pr = load_pyrender()
         self._renderer = _offscreen()
         self._scene = pr.Scene(bg_color=[float(c) for c in background[:3]] + [1.0], ambient_light=[AMBIENT] * 3)
         self._camera = pr.PerspectiveCamera(yfov=YFOV, aspectRatio=self.width / self.height)

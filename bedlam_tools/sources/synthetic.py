@@ -1,0 +1,325 @@
+"""The embedded default source: Anny bodies performing procedural activities, seen by random cameras.
+
+Subjects are Anny phenotypes; each performs `sequences_per_subject` activities (`activities.ACTIVITIES`) sampled
+at `fps`. Candidates are rotations and numpy joints only. A crop renders the subject's body in a virtual
+1280x720 frame (random camera, light, floor and background, all seeded by the candidate id), cuts the person box
+(projected vertices, x1.1, padded to the crop's aspect) and renders that box directly at the crop size.
+"""
+import io
+import math
+
+import numpy as np
+
+from posescript_pipeline.random_streams import pose_key
+
+from . import activities
+from .base import SPLITS, Candidates, Crop, RecordError, Source
+
+PHENOTYPES = ("gender", "age", "muscle", "weight", "height", "proportions")
+AGE_GROUPS = (
+    # (share, Anny age range): 1/3 is a child, 2/3 a young adult, 1 old
+    (0.08, (0.15, 0.45)),   # children
+    (0.07, (0.45, 0.62)),   # teenagers
+    (0.75, (0.62, 0.92)),   # adults
+    (0.10, (0.92, 1.00)),   # elderly
+)
+SHAPE_BETA = {"gender": (0.5, 0.5), "muscle": (2.0, 2.0), "weight": (2.0, 2.2), "height": (2.0, 2.0),
+              "proportions": (2.0, 2.0)}
+"""Beta(a, b) distribution of each phenotype other than age (gender is bimodal: 0 male, 1 female)."""
+VAL_SHARE = 1 / 6
+SUBJECT_STREAM, SEQUENCE_STREAM, CAMERA_STREAM = 11, 12, 13
+
+FRAME = (1280, 720)                      # virtual source image (width, height), pixels
+FOCAL = (900.0, 1600.0)                  # pixels
+PERSON_SHARE = (0.40, 0.85)              # person's largest extent / frame height
+PITCH = (-10.0, 30.0)                    # degrees, positive looks down
+BOX_SCALE = 1.1
+MIN_CAMERA_HEIGHT = 0.25                 # metres above the floor
+SKIN = np.array([(255, 224, 196), (241, 194, 167), (224, 172, 138), (198, 134, 98), (160, 104, 72), (110, 72, 50),
+                 (80, 52, 38)], np.float32) / 255
+GARMENTS = {
+    # Anny bone-name prefix -> garment of the vertices it moves most (others are skin)
+    "top": ("spine", "clavicle", "shoulder", "upperarm", "neck03", "breast", "pectoral"),
+    "bottom": ("root", "pelvis", "upperleg", "lowerleg"),
+    "shoes": ("foot", "toe"),
+}
+
+
+def phenotype_dict(betas):
+    """Anny phenotype keyword arguments of one betas row."""
+    return {name: float(v) for name, v in zip(PHENOTYPES, betas)}
+
+
+def sample_phenotypes(rng, n):
+    """(n, 6) float32 phenotypes in PHENOTYPES order."""
+    shares = np.array([g[0] for g in AGE_GROUPS])
+    group = rng.choice(len(AGE_GROUPS), n, p=shares / shares.sum())
+    low, high = np.array([g[1] for g in AGE_GROUPS]).T
+    age = rng.uniform(low[group], high[group])
+    shape = {name: rng.beta(*ab, n) for name, ab in SHAPE_BETA.items()}
+    return np.stack([age if name == "age" else shape[name] for name in PHENOTYPES], 1).astype(np.float32)
+
+
+class SyntheticSource(Source):
+    """Procedural BEDLAM-like world. Defaults give about 300,000 train and 60,000 val candidates."""
+    name = "synthetic"
+
+    def __init__(self, seed=0, n_subjects=300, sequences_per_subject=20, fps=6.0, sequence_seconds=10.0,
+                 jpeg_quality=90):
+        self.seed, self.n_subjects, self.sequences = int(seed), int(n_subjects), int(sequences_per_subject)
+        self.fps, self.n_frames = float(fps), max(1, round(sequence_seconds * fps))
+        self.jpeg_quality = int(jpeg_quality)
+        rng = np.random.default_rng([self.seed, SUBJECT_STREAM])
+        self.phenotypes = sample_phenotypes(rng, self.n_subjects)
+        n_val = max(1, round(self.n_subjects * VAL_SHARE)) if self.n_subjects > 1 else 0
+        self.is_val = np.zeros(self.n_subjects, bool)
+        self.is_val[rng.permutation(self.n_subjects)[:n_val]] = True
+        self._scene = None
+
+    def __getstate__(self):
+        return {**self.__dict__, "_scene": None}
+
+    def subjects(self, split):
+        """Subject indices of a split."""
+        if split not in SPLITS:
+            raise ValueError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
+        return np.flatnonzero(self.is_val == (split == "val"))
+
+    def sequence_plan(self, split):
+        """(subject index, sequence number, activity name) of every sequence of a split, in order."""
+        plan = []
+        for s in self.subjects(split):
+            rng = np.random.default_rng([self.seed, SEQUENCE_STREAM, s])
+            replace = self.sequences > len(activities.NAMES)
+            names = rng.choice(len(activities.NAMES), self.sequences, replace=replace)
+            plan += [(s, q, activities.NAMES[a]) for q, a in enumerate(names)]
+        return plan
+
+    def candidates(self, split):
+        plan = self.sequence_plan(split)
+        times = np.arange(self.n_frames) / self.fps
+        euler = np.empty((len(plan), self.n_frames, activities.N_JOINTS, 3), np.float32)
+        names = np.array([name for _, _, name in plan])
+        for a, name in enumerate(activities.NAMES):
+            rows = np.flatnonzero(names == name)
+            if len(rows):
+                rng = np.random.default_rng([self.seed, SEQUENCE_STREAM, SPLITS.index(split), a])
+                euler[rows] = activities.animate(name, len(rows), times, rng)
+        pose, joints = activities.finish(euler.reshape(-1, activities.N_JOINTS, 3))
+        subject = np.array([s for s, _, _ in plan]).repeat(self.n_frames)
+        sequence = np.array([q for _, q, _ in plan]).repeat(self.n_frames)
+        frame = np.tile(np.arange(self.n_frames, dtype=np.int32), len(plan))
+        subject_id = np.array([f"synthetic-s{s:04d}" for s in subject])
+        sequence_id = np.char.add(np.char.add(np.array([f"s{s:04d}" for s in subject]), "/q"),
+                                  np.char.zfill(sequence.astype(str), 3))
+        ids = np.char.add(np.char.add(np.char.add("synthetic/", sequence_id), "/f"),
+                          np.char.zfill(frame.astype(str), 4))
+        return Candidates(ids=ids, subject_id=subject_id, sequence_id=sequence_id, frame=frame,
+                          time_s=(frame / self.fps).astype(np.float32), pose=pose,
+                          betas=self.phenotypes[subject], joints=joints, body_model="anny",
+                          extra={"activity": names.repeat(self.n_frames)})
+
+    # ------------------------------------------------------------ images
+
+    def crop(self, candidates, row, size=(256, 192)):
+        result = self.crops(candidates, [row], size)[0]
+        if isinstance(result, RecordError):
+            raise result
+        return result
+
+    def crops(self, candidates, rows, size=(256, 192)):
+        """Crops of several candidates, meshes posed in batches per subject."""
+        if self._scene is None:
+            self._scene = SceneRenderer()
+        rows = np.asarray(rows)
+        out = [None] * len(rows)
+        subjects = candidates.subject_id[rows]
+        for subject in dict.fromkeys(subjects.tolist()):
+            where = np.flatnonzero(subjects == subject)
+            picked = rows[where]
+            phenotype = phenotype_dict(candidates.betas[picked[0]])
+            try:
+                vertices = self._scene.pose(candidates.pose[picked], phenotype)
+            except Exception as err:  # a body model failure spoils only these records
+                for i in where:
+                    out[i] = RecordError(f"posing failed: {type(err).__name__}: {err}")
+                continue
+            for i, r, v in zip(where, picked, vertices):
+                key = pose_key(str(candidates.ids[r]))
+                rng = np.random.default_rng([self.seed, CAMERA_STREAM, key, pose_key(subject)])
+                image, box = self._scene.render(v, rng, size, phenotype_colours(self.seed, subject))
+                buffer = io.BytesIO()
+                image.save(buffer, format="JPEG", quality=self.jpeg_quality)
+                out[i] = Crop(buffer.getvalue(), box, f"synthetic/{candidates.ids[r]}.jpg")
+        return out
+
+
+def phenotype_colours(seed, subject):
+    """A subject's look: skin, top, bottom and shoe colours (4, 3) floats, fixed for the subject."""
+    rng = np.random.default_rng([seed, CAMERA_STREAM, pose_key(subject)])
+    skin = SKIN[rng.integers(len(SKIN))] * rng.uniform(0.92, 1.05)
+    clothes = rng.uniform(0.08, 0.9, (3, 3)) * rng.uniform(0.3, 1.0, (3, 1))
+    return np.clip(np.vstack([skin, clothes]), 0, 1).astype(np.float32)
+
+
+# ---------------------------------------------------------------- scene
+
+
+def _look_at(eye, target):
+    """Camera-to-world (4, 4) of a camera at eye looking at target, y up (OpenGL: looks along -z)."""
+    z = eye - target
+    z = z / np.linalg.norm(z)
+    x = np.cross([0.0, 1.0, 0.0], z)
+    x = x / np.linalg.norm(x)
+    pose = np.eye(4)
+    pose[:3, :3] = np.stack([x, np.cross(z, x), z], 1)
+    pose[:3, 3] = eye
+    return pose
+
+
+def person_box(uv, aspect):
+    """Integer box (x0, y0, x1, y1) around projected points, scaled by BOX_SCALE, padded to height/width=aspect."""
+    low, high = uv.min(0), uv.max(0)
+    centre, (w, h) = (low + high) / 2, (high - low) * BOX_SCALE
+    w, h = max(w, h / aspect), max(h, w * aspect)
+    x0, y0 = np.floor(centre - [w / 2, h / 2]).astype(int)
+    return int(x0), int(y0), int(x0 + math.ceil(w)), int(y0 + math.ceil(h))
+
+
+def background(rng, xs, ys):
+    """Procedural backdrop (H, W, 3) at full-frame pixel coordinates: a vertical gradient, blobs and grain."""
+    top, bottom = _muted(rng, 2)
+    t = np.clip(ys[:, None] / FRAME[1], 0, 1)[..., None]
+    image = top * (1 - t) + bottom * t + np.zeros((1, len(xs), 1))
+    for _ in range(rng.integers(2, 6)):
+        cx, cy = rng.uniform(0, FRAME[0]), rng.uniform(0, FRAME[1])
+        radius = rng.uniform(80, 500)
+        d2 = ((xs[None] - cx) ** 2 + (ys[:, None] - cy) ** 2) / radius**2
+        image += np.exp(-d2)[..., None] * rng.uniform(-0.3, 0.3, 3)
+    image += rng.normal(0, 0.02, image.shape)
+    return np.clip(image, 0, 1)
+
+
+class SceneRenderer:
+    """One Anny body model and one offscreen renderer per crop size, reused for every crop of a process."""
+
+    def __init__(self):
+        from posescript_pipeline.body.anny_backend import AnnyBody
+
+        from ..render import load_pyrender
+
+        self.pr = load_pyrender()
+        self.body = AnnyBody(dtype="float32")
+        self.faces = self.body.faces
+        self.garment = self._garments()
+        self._renderers = {}
+
+    def _garments(self):
+        """Per-vertex garment index: 0 skin, then GARMENTS in order."""
+        labels = self.body.model.bone_labels
+        weights = self.body.model.vertex_bone_weights.cpu().numpy()
+        indices = self.body.model.vertex_bone_indices.cpu().numpy()
+        bone = indices[np.arange(len(indices)), weights.argmax(1)]
+        of_bone = np.array([next((k + 1 for k, prefixes in enumerate(GARMENTS.values())
+                                  if name.startswith(prefixes)), 0) for name in labels])
+        return of_bone[bone]
+
+    def pose(self, rotvecs, phenotype):
+        """Vertices (N, V, 3) standing on the floor (lowest vertex at y = 0)."""
+        vertices = self.body.pose(rotvecs, phenotype=phenotype)["vertices"]
+        return vertices - [0.0, 1.0, 0.0] * vertices[..., 1:2].min(axis=1, keepdims=True)
+
+    def _renderer(self, size):
+        if size not in self._renderers:
+            self._renderers[size] = self.pr.OffscreenRenderer(size[1], size[0])
+        return self._renderers[size]
+
+    def camera(self, vertices, rng):
+        """(camera-to-world (4, 4), focal, principal point) of a random camera that sees the whole person."""
+        low, high = vertices.min(0), vertices.max(0)
+        centre = (low + high) / 2
+        focal = rng.uniform(*FOCAL)
+        extent = float(np.max(high - low))
+        distance = focal * extent / (rng.uniform(*PERSON_SHARE) * FRAME[1]) + extent / 2
+        yaw = rng.uniform(0, 2 * np.pi)
+        pitch = np.radians(rng.uniform(*PITCH))
+        pitch = max(pitch, math.asin(np.clip((MIN_CAMERA_HEIGHT - centre[1]) / distance, -1, 1)))
+        eye = centre + distance * np.array([math.sin(yaw) * math.cos(pitch), math.sin(pitch),
+                                            math.cos(yaw) * math.cos(pitch)])
+        pose = _look_at(eye, centre)
+        principal = np.array(FRAME, float) / 2
+        return pose, focal, principal
+
+    @staticmethod
+    def project(points, pose, focal, principal):
+        local = (points - pose[:3, 3]) @ pose[:3, :3]
+        depth = -local[:, 2]
+        return np.stack([focal * local[:, 0] / depth, -focal * local[:, 1] / depth], 1) + principal
+
+    def render(self, vertices, rng, size, colours):
+        """(PIL image of `size` (height, width), box) of one posed body seen by a random camera."""
+        from PIL import Image
+
+        from ..render import vertex_normals
+
+        pr = self.pr
+        pose, focal, principal = self.camera(vertices, rng)
+        uv = self.project(vertices, pose, focal, principal)
+        shift = (np.array(FRAME) - (uv.max(0) - uv.min(0))) / 2 * 0.8
+        principal = principal + rng.uniform(-1, 1, 2) * np.maximum(shift, 0)  # the person off centre
+        uv = self.project(vertices, pose, focal, principal)
+        x0, y0, x1, y1 = person_box(uv, size[0] / size[1])
+        scale = size[1] / (x1 - x0)
+        camera = pr.IntrinsicsCamera(focal * scale, focal * scale, (principal[0] - x0) * scale,
+                                     (principal[1] - y0) * scale, znear=0.05, zfar=200.0)
+        scene = pr.Scene(bg_color=[0.0, 0.0, 0.0, 0.0], ambient_light=[rng.uniform(0.15, 0.45)] * 3)
+        body_colours = colours[self.garment] * rng.uniform(0.9, 1.1)
+        scene.add(pr.Mesh([pr.Primitive(positions=vertices, normals=vertex_normals(vertices, self.faces),
+                                        indices=self.faces.astype(np.uint32),
+                                        color_0=np.concatenate([np.clip(body_colours, 0, 1),
+                                                                np.ones((len(vertices), 1), np.float32)], 1),
+                                        material=_matte())]))
+        scene.add(self._floor(rng, vertices))
+        scene.add(camera, pose=pose)
+        key = _look_at(np.array([math.cos(a := rng.uniform(0, 2 * np.pi)), rng.uniform(0.6, 2.5), math.sin(a)]),
+                       np.zeros(3))
+        scene.add(pr.DirectionalLight(color=rng.uniform(0.85, 1.0, 3), intensity=rng.uniform(2.0, 4.5)), pose=key)
+        scene.add(pr.DirectionalLight(color=np.ones(3), intensity=rng.uniform(0.5, 1.5)), pose=pose)
+        rgba, _ = self._renderer(size).render(scene, flags=pr.RenderFlags.RGBA)
+        ys = y0 + (np.arange(size[0]) + 0.5) / scale
+        xs = x0 + (np.arange(size[1]) + 0.5) / scale
+        alpha = rgba[..., 3:] / 255.0
+        image = rgba[..., :3] / 255.0 * alpha + background(rng, xs, ys) * (1 - alpha)
+        return Image.fromarray((image * 255).astype(np.uint8)), (x0, y0, x1, y1)
+
+    def _floor(self, rng, vertices, half=15.0, n=48):
+        """A large floor square under the person, its colour mottled by smooth noise and optional tiles."""
+        pr = self.pr
+        g = np.linspace(-half, half, n)
+        gx, gz = np.meshgrid(g, g)
+        positions = np.stack([gx, np.zeros_like(gx), gz], -1).reshape(-1, 3) + [vertices[:, 0].mean(), 0,
+                                                                             vertices[:, 2].mean()]
+        base = _muted(rng, 1)[0]
+        tiles = rng.uniform(0, 0.25) * ((np.floor(gx / 1.0) + np.floor(gz / 1.0)) % 2 - 0.5).reshape(-1, 1)
+        colours = np.clip(base * (1 + rng.normal(0, 0.12, (len(positions), 1))) + tiles, 0, 1)
+        quads = (np.arange(n - 1)[:, None] * n + np.arange(n - 1)[None]).reshape(-1)
+        faces = np.concatenate([np.stack([quads, quads + n, quads + 1], 1),
+                                np.stack([quads + 1, quads + n, quads + n + 1], 1)])
+        return pr.Mesh([pr.Primitive(positions=positions.astype(np.float32),
+                                     normals=np.tile([0.0, 1.0, 0.0], (len(positions), 1)).astype(np.float32),
+                                     indices=faces.astype(np.uint32),
+                                     color_0=np.hstack([colours, np.ones((len(colours), 1))]).astype(np.float32),
+                                     material=_matte())])
+
+
+def _muted(rng, n):
+    """n random colours (n, 3) of moderate saturation, as walls and floors tend to be."""
+    grey = rng.uniform(0.15, 0.85, (n, 1))
+    return np.clip(grey + rng.uniform(-0.25, 0.25, (n, 3)), 0, 1)
+
+
+def _matte():
+    from ..render import load_pyrender
+
+    return load_pyrender().MetallicRoughnessMaterial(baseColorFactor=(1.0, 1.0, 1.0, 1.0), metallicFactor=0.0,
+                                                 roughnessFactor=0.9)

@@ -1,4 +1,112 @@
-"""`bedlam-script`: not built yet; its issue is open."""
-from .common import not_built_yet
+"""`bedlam-script`: build, inspect and look at BEDLAM-Script datasets."""
+import io
+import json
+import sys
+from pathlib import Path
 
-main = not_built_yet("bedlam-script")
+import click
+
+from bedlam_tools.script_builder import DEFAULT_N, BuildConfig, BuildError, ScriptBuild
+from bedlam_tools.shards import DATA_DIR
+from bedlam_tools.sources.base import SPLITS
+
+from .common import user_errors
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Tri-modal pose datasets (image, 3D pose, 3 captions) from a pose source."""
+
+
+@main.command()
+@click.option("--split", type=click.Choice(SPLITS), default="train", show_default=True,
+              help="train and val are disjoint by subject.")
+@click.option("--n", type=click.IntRange(1), default=None, help="Poses to keep (default 50,000 train, 10,000 val).")
+@click.option("--source", type=click.Choice(["synthetic", "bedlam", "amass"]), default="synthetic", show_default=True,
+              help="synthetic: the embedded BEDLAM-like world (no files needed); bedlam/amass: your download.")
+@click.option("--root", type=click.Path(exists=True, file_okay=False), default=None, help="BEDLAM or AMASS folder.")
+@click.option("--out", type=click.Path(file_okay=False), default="data/bedlam-script", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same dataset.")
+@click.option("--workers", type=click.IntRange(0), default=0, help="Processes (default: one per core).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: run the shard tasks on a Ray cluster (same output).")
+@click.option("--ray-address", default=None, help="Address of a running Ray cluster (default: start a local one).")
+@click.option("--rows-per-shard", type=click.IntRange(1), default=2000, show_default=True)
+@click.option("--no-contacts", is_flag=True, help="Skip self-contact detection on the body mesh.")
+@click.option("--model-dir", type=click.Path(file_okay=False), default=None,
+              help="Your SMPL-X model files (bedlam/amass sources; default: the free Anny body).")
+@user_errors
+def build(split, n, source, root, out, seed, workers, engine, ray_address, rows_per_shard, no_contacts, model_dir):
+    """Select diverse poses by farthest point sampling, caption them and write parquet shards.
+
+    A build that was interrupted resumes from its completed shards when started again with the
+    same options, and ends with the same files as an uninterrupted build.
+    """
+    config = BuildConfig(split=split, n=n or DEFAULT_N[split], source=source, root=root, seed=seed,
+                         rows_per_shard=rows_per_shard, contacts=not no_contacts, model_dir=model_dir)
+    try:
+        timings = ScriptBuild(config, Path(out)).run(workers=workers, engine=engine, ray_address=ray_address)
+    except BuildError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    summary = json.loads((Path(out) / "manifest.json").read_text())["splits"][split]["counts"]
+    click.echo(f"{split}: {summary['rows']:,} rows from {summary['candidates']:,} candidates, "
+               f"{summary['rejects']:,} rejects -> {out}")
+    click.echo("time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+
+def _manifest(directory: str) -> dict:
+    path = Path(directory) / "manifest.json"
+    if not path.exists():
+        click.echo(f"error: {directory}: no manifest.json; expected a folder written by `bedlam-script build`",
+                   err=True)
+        sys.exit(2)
+    return json.loads(path.read_text())
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def info(directory):
+    """Summarise a dataset folder: counts, shards, configuration."""
+    manifest = _manifest(directory)
+    for split, entry in sorted(manifest["splits"].items()):
+        c, cfg = entry["counts"], entry["config"]
+        click.echo(f"{split}: {c['rows']:,} rows in {len(entry['shards'])} shards, source {cfg['source']}, "
+                   f"seed {cfg['seed']}; {c['candidates']:,} candidates, {c['rejects']:,} rejects "
+                   f"({entry['rejects_file']})")
+    click.echo(f"card: {Path(directory) / 'README.md'}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--id", "row_id", required=True, help="Row id (see the `id` column).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="PNG to write: the crop, the posed body and the captions (default: <id>.png).")
+def show(directory, row_id, output):
+    """Print one row and render it next to its image crop."""
+    import duckdb
+    import numpy as np
+    from PIL import Image
+
+    _manifest(directory)
+    table = duckdb.execute(f"SELECT * FROM read_parquet('{Path(directory) / DATA_DIR}/*.parquet') WHERE id = ?",
+                           [row_id]).fetch_arrow_table().to_pylist()
+    if not table:
+        click.echo(f"error: {directory}: no row with id {row_id!r}", err=True)
+        sys.exit(2)
+    row = table[0]
+    for key in ("id", "split", "source", "subject_id", "sequence_id", "frame", "time_s", "crop_box"):
+        click.echo(f"{key}: {row[key]}")
+    for k, caption in enumerate(row["captions"]):
+        click.echo(f"caption {k}: {caption}")
+    click.echo("contacts: " + (", ".join(f"{c['part_a']}-{c['part_b']}" for c in row["contacts"]) or "none"))
+    click.echo(f"posecodes: {len(row['posecodes'])} describable")
+    from bedlam_tools.render import BodyRenderer, contact_sheet
+    from posescript_pipeline.body.anny_backend import AnnyBody
+
+    crop = np.asarray(Image.open(io.BytesIO(row["image"]["bytes"])).convert("RGB"))
+    body = AnnyBody().pose(np.asarray(row["pose"], np.float32)[None])
+    picture = BodyRenderer(*crop.shape[1::-1]).render(body["vertices"][0], body["faces"])
+    path = output or f"{row_id.replace('/', '_')}.png"
+    contact_sheet([crop, picture], [f"{row_id} (image crop)", " ".join(row["captions"])], columns=2).save(path)
+    click.echo(f"picture: {path}")

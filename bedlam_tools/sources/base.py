@@ -60,3 +60,14 @@ class Source(ABC):
     @abstractmethod
     def crop(self, candidates: Candidates, row: int, size: tuple[int, int] = (256, 192)) -> Crop:
         """The (height, width) image crop of one candidate; raises RecordError when impossible."""
+
+    def crops(self, candidates: Candidates, rows, size: tuple[int, int] = (256, 192)) -> list:
+        """Crops of several candidates: a Crop or the RecordError per row. Sources that can batch
+        (pose many meshes at once) override this."""
+        out = []
+        for row in rows:
+            try:
+                out.append(self.crop(candidates, row, size))
+            except RecordError as err:
+                out.append(err)
+        return out

@@ -157,6 +157,28 @@ def select_records(c: Categorised, seed: int, keys: np.ndarray, caption: int, ra
     return out
 
 
+def describable_posecodes(m: Measurements, c: Categorised, catalogue: Catalogue = CATALOGUE) -> list[list[dict]]:
+    """Per pose, the posecodes that may be described (eligibility > 0), compactly: kind, subject,
+    second part, category, value; then the super-posecodes produced."""
+    out = []
+    for p in range(len(m)):
+        row = []
+        for i in np.flatnonzero(c.eligibility[p]).tolist():
+            side1, part1, cat, side2, part2 = catalogue.records[i][c.categories[p, i]]
+            row.append({"kind": catalogue.codes[i].kind, "subject": _name(side1, part1), "second": _name(side2, part2),
+                        "category": cat, "value": float(m.values[p, i])})
+        for s in np.flatnonzero(c.super_eligibility[p]).tolist():
+            side1, part1, cat, side2, part2 = catalogue.super_records[s]
+            row.append({"kind": "super", "subject": _name(side1, part1), "second": _name(side2, part2),
+                        "category": cat, "value": float("nan")})
+        out.append(row)
+    return out
+
+
+def _name(side: str, part: str) -> str:
+    return f"{side}_{part}" if side else part
+
+
 def describe_posecodes(m: Measurements, c: Categorised, pose: int, catalogue: Catalogue = CATALOGUE) -> list[dict]:
     """The measured posecodes of one pose, for users who want to see why a sentence was written."""
     out = []

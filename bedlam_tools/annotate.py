@@ -1,0 +1,26 @@
+"""Annotation of selected poses: self-contacts on the body mesh, three captions, structured posecodes."""
+import numpy as np
+
+from posescript_pipeline.describe import describe
+from posescript_pipeline.posecodes.evaluation import categorise, describable_posecodes
+
+from .sources.base import Candidates
+
+
+def annotate(cands: Candidates, *, seed: int, contacts: bool = True, model_dir=None) -> dict:
+    """Columns for the rows of `cands`: captions, posecodes, contacts (lists, one item per row).
+
+    Contacts are measured once per pose on the canonical body (the body shape is ignored, as in the
+    published pipeline: thresholds are not shape-adaptive) and said in all three captions.
+    """
+    pairs = [[] for _ in range(len(cands))]
+    if contacts and len(cands):
+        from posescript_pipeline.contact import contacts_for_rotations
+
+        backend = "smplx" if model_dir else "anny"
+        pairs = contacts_for_rotations(cands.pose, backend=backend, model_dir=model_dir)
+    result = describe(cands.joints, None, cands.pose, seed=seed, pose_ids=list(cands.ids), captions=3,
+                      contacts=pairs)
+    true_categories = categorise(result.measurements, seed, np.zeros(len(cands), np.uint64), 0, noise=False)
+    return {"captions": result.captions, "posecodes": describable_posecodes(result.measurements, true_categories),
+            "contacts": [[{"part_a": a, "part_b": b} for a, b in row] for row in pairs]}

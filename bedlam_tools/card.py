@@ -1,0 +1,101 @@
+"""The dataset card: a README.md next to the shards, with counts, schema, caption lengths,
+posecode and contact frequencies, and a contact sheet of example images with their captions."""
+import io
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from . import shards
+
+EXAMPLES = 12
+LOADING = """```python
+import pandas as pd;  df = pd.read_parquet("DIR/data")             # one shard: "DIR/data/train-00000.parquet"
+import pyarrow.dataset as ds;  table = ds.dataset("DIR/data").to_table()
+import duckdb;  duckdb.sql("SELECT id, captions FROM 'DIR/data/*.parquet' LIMIT 5")
+from datasets import load_dataset
+data = load_dataset("parquet", data_files={"train": "DIR/data/train-*.parquet", "val": "DIR/data/val-*.parquet"})
+```"""
+
+
+def write_card(out: Path, manifest: dict):
+    out = Path(out)
+    (out / "card").mkdir(exist_ok=True)
+    sections = ["# BEDLAM-Script dataset", "",
+                "Images of people, their 3D pose (SMPL-H axis-angle and canonical joints) and three automatic "
+                "captions per pose (PoseScript posecodes: full, simplified, pruned), built by the posescript "
+                "toolkit (`bedlam-script build`).", "", _counts(manifest), "", "## Loading", "",
+                "From this folder (the shards are in `data/`):", "", LOADING.replace("DIR/", ""), "", "## Schema", "",
+                _schema()]
+    for split in sorted(manifest["splits"]):
+        table = shards.read_rows(out, split, columns=["captions", "posecodes", "contacts"])
+        if table is None:
+            continue
+        sections += ["", f"## {split}", "", _caption_lengths(out, split, table.column("captions").to_pylist()), "",
+                     _frequencies(table), "", _examples(out, split)]
+    shards.write_text_atomic("\n".join(sections) + "\n", out / "README.md")
+
+
+def _counts(manifest) -> str:
+    rows = ["| split | source | candidates | selected | rows | rejects | shards |", "|---|---|---|---|---|---|---|"]
+    for split, info in sorted(manifest["splits"].items()):
+        c = info["counts"]
+        rows.append(f"| {split} | {info['config']['source']} | {c['candidates']:,} | {c['selected']:,} | "
+                    f"{c['rows']:,} | {c['rejects']:,} | {len(info['shards'])} |")
+    return "\n".join(rows)
+
+
+def _schema() -> str:
+    rows = ["| column | type | content |", "|---|---|---|"]
+    rows += [f"| `{f.name}` | `{f.type}` | {shards.SCRIPT_COLUMNS_HELP[f.name]} |" for f in shards.SCRIPT_SCHEMA]
+    return "\n".join(rows)
+
+
+def _caption_lengths(out: Path, split: str, captions: list[list[str]]) -> str:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lengths = np.array([[len(c.split()) for c in row] for row in captions])
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
+    for k, label in enumerate(("full", "simplified", "pruned")):
+        ax.hist(lengths[:, k], bins=40, alpha=0.5, label=label)
+    ax.set_xlabel("words per caption")
+    ax.set_ylabel("captions")
+    ax.legend()
+    fig.tight_layout()
+    name = f"card/{split}_caption_lengths.png"
+    fig.savefig(out / name)
+    plt.close(fig)
+    means = ", ".join(f"{label} {lengths[:, k].mean():.0f}" for k, label in enumerate(("full", "simplified", "pruned")))
+    return f"Caption length (mean words: {means}):\n\n![caption lengths]({name})"
+
+
+def _frequencies(table, top: int = 25) -> str:
+    n = table.num_rows
+    codes = Counter((p["kind"], p["subject"], p["category"]) for row in table.column("posecodes").to_pylist()
+                    for p in row)
+    contacts = Counter((c["part_a"], c["part_b"]) for row in table.column("contacts").to_pylist() for c in row)
+    lines = [f"Most frequent describable posecodes (share of {n:,} poses):", "",
+             "| kind | subject | category | share |", "|---|---|---|---|"]
+    lines += [f"| {k} | {s} | {c} | {v / n:.1%} |" for (k, s, c), v in codes.most_common(top)]
+    with_contact = sum(1 for row in table.column("contacts").to_pylist() if row)
+    lines += ["", f"Poses with at least one self-contact: {with_contact / max(n, 1):.1%}. Most frequent contacts:", "",
+              "| parts | share |", "|---|---|"]
+    lines += [f"| {a} - {b} | {v / n:.1%} |" for (a, b), v in contacts.most_common(10)]
+    return "\n".join(lines)
+
+
+def _examples(out: Path, split: str) -> str:
+    from PIL import Image
+
+    from .render import contact_sheet
+
+    first = sorted((out / shards.DATA_DIR).glob(f"{split}-*.parquet"))[0]
+    rows = pq.read_table(first, columns=["id", "image", "captions"]).slice(0, EXAMPLES).to_pylist()
+    images = [np.asarray(Image.open(io.BytesIO(r["image"]["bytes"])).convert("RGB")) for r in rows]
+    sheet = contact_sheet(images, [f"{r['id']}: {r['captions'][0]}" for r in rows], columns=4)
+    name = f"card/{split}_examples.png"
+    sheet.save(out / name)
+    return f"Examples (image crop and its first caption):\n\n![examples]({name})"

@@ -1,0 +1,191 @@
+"""BEDLAM-Script: candidates -> farthest point sampling -> annotated, rendered parquet shards.
+
+Stages: (1) the source's candidate poses (cheap), (2) selection by farthest point sampling on the
+22 canonical body joints, (3) one task per shard: image crops, self-contacts, captions,
+posecodes, written atomically, (4) manifest, rejects and dataset card. A build that stops and is
+started again reuses its selection and its completed shards and ends with the same files.
+"""
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from tqdm import tqdm
+
+from posescript_pipeline.sampling import farthest_point_sampling
+
+from . import shards
+from .annotate import annotate
+from .engine import run_tasks
+from .sources.base import SPLITS, Candidates, RecordError, Source
+
+DEFAULT_N = {"train": 50_000, "val": 10_000}
+SELECTION_JOINTS = 22
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    split: str
+    n: int
+    source: str = "synthetic"
+    root: str | None = None
+    seed: int = 0
+    rows_per_shard: int = 2000
+    image_size: tuple[int, int] = (256, 192)
+    contacts: bool = True
+    model_dir: str | None = None
+
+    def key(self) -> dict:
+        """What the output depends on (workers and engine do not change it)."""
+        return {**asdict(self), "image_size": list(self.image_size)}
+
+
+class BuildError(Exception):
+    """A build that cannot start (one-line message for the user)."""
+
+
+def make_source(config: BuildConfig) -> Source:
+    if config.source == "synthetic":
+        from .sources.synthetic import SyntheticSource
+        return SyntheticSource(seed=config.seed)
+    if config.root is None:
+        raise BuildError(f"--source {config.source} needs --root DIR (the folder of your {config.source} download)")
+    if config.source == "bedlam":
+        from .sources.bedlam import BedlamSource
+        return BedlamSource(config.root, model_dir=config.model_dir)
+    if config.source == "amass":
+        from .sources.amass import AmassSource
+        return AmassSource(config.root, model_dir=config.model_dir)
+    raise BuildError(f"unknown source {config.source!r}; expected synthetic, bedlam or amass")
+
+
+def build_shard(source: Source, cands: Candidates, config: BuildConfig) -> tuple[pa.Table, list[dict]]:
+    """One shard's rows (those whose crop could be made) and the rejects."""
+    crops = source.crops(cands, range(len(cands)), config.image_size)
+    good = [i for i, c in enumerate(crops) if not isinstance(c, RecordError)]
+    rejects = [{"id": str(cands.ids[i]), "stage": "image", "reason": str(c)} for i, c in enumerate(crops)
+               if isinstance(c, RecordError)]
+    kept = cands.take(good)
+    notes = annotate(kept, seed=config.seed, contacts=config.contacts, model_dir=config.model_dir)
+    n = len(kept)
+    columns = {
+        "id": kept.ids.astype(str), "split": [config.split] * n, "source": [source.name] * n,
+        "subject_id": kept.subject_id.astype(str), "sequence_id": kept.sequence_id.astype(str),
+        "frame": kept.frame.astype(np.int32), "time_s": kept.time_s.astype(np.float32),
+        "pose": shards.vectors(kept.pose), "joints": shards.vectors(kept.joints),
+        "betas": [b.tolist() for b in kept.betas.astype(np.float32)], "body_model": [kept.body_model] * n,
+        "image": [{"bytes": crops[i].data, "path": crops[i].path} for i in good],
+        "crop_box": [list(crops[i].box) for i in good], **notes,
+    }
+    return pa.table(columns, schema=shards.SCRIPT_SCHEMA), rejects
+
+
+class ScriptBuild:
+    """One split's build into an output folder (train and val may share the folder)."""
+
+    def __init__(self, config: BuildConfig, out: Path, source: Source | None = None):
+        if config.split not in SPLITS:
+            raise BuildError(f"unknown split {config.split!r}; expected one of {', '.join(SPLITS)}")
+        self.config, self.out = config, Path(out)
+        self.source = source or make_source(config)
+        self.state = self.out / f".build-{config.split}"
+        self.timings: dict[str, float] = {}
+
+    def run(self, workers: int = 0, engine: str = "local", ray_address: str | None = None, progress: bool = True):
+        self._prepare()
+        source = self.source
+        cands = self._stage("candidates", lambda: source.candidates(self.config.split))
+        selected = self._stage("selection", lambda: self._select(cands, progress))
+        entries, rejects = self._stage("shards", lambda: self._shards(source, cands, selected, workers, engine,
+                                                                       ray_address, progress))
+        self._stage("card", lambda: self._finish(cands, selected, entries, rejects))
+        return self.timings
+
+    def _stage(self, name, fn):
+        start = time.perf_counter()
+        result = fn()
+        self.timings[name] = time.perf_counter() - start
+        return result
+
+    def _prepare(self):
+        (self.out / shards.DATA_DIR).mkdir(parents=True, exist_ok=True)
+        self.state.mkdir(exist_ok=True)
+        config_file = self.state / "config.json"
+        wanted = json.dumps(self.config.key(), sort_keys=True)
+        if config_file.exists() and config_file.read_text() != wanted:
+            raise BuildError(f"{self.out} holds a {self.config.split} build with another configuration "
+                             f"({config_file}); use another --out or delete it")
+        shards.write_text_atomic(wanted, config_file)
+
+    def _select(self, cands: Candidates, progress: bool) -> np.ndarray:
+        cached = self.state / "selection.npy"
+        if cached.exists():
+            return np.load(cached)
+        n = min(self.config.n, len(cands))
+        if n == 0:
+            raise BuildError(f"the {self.config.source} source has no {self.config.split} candidates")
+        picks = farthest_point_sampling(cands.joints[:, :SELECTION_JOINTS], n, progress=progress).indices
+        tmp = self.state / "selection.tmp.npy"
+        np.save(tmp, picks)
+        tmp.replace(cached)
+        return picks
+
+    def _shards(self, source, cands, selected, workers, engine, ray_address, progress):
+        size = self.config.rows_per_shard
+        chunks = [selected[i:i + size] for i in range(0, len(selected), size)]
+        entries, rejects = [None] * len(chunks), [None] * len(chunks)
+        todo = []
+        for k in range(len(chunks)):
+            done = self.state / f"shard-{k:05d}.json"
+            if done.exists() and (self.out / shards.shard_name(self.config.split, k)).exists():
+                entries[k], rejects[k] = json.loads(done.read_text()).values()
+            else:
+                todo.append(k)
+        tasks = [(source, cands.take(chunks[k]), self.config) for k in todo]
+        bar = tqdm(total=len(selected), initial=len(selected) - sum(len(chunks[k]) for k in todo), unit="pose",
+                   desc=f"{self.config.split} shards", disable=not progress)
+        for i, (table, shard_rejects) in run_tasks(build_shard, tasks, workers=workers, engine=engine,
+                                                   ray_address=ray_address):
+            k = todo[i]
+            entries[k] = shards.write_atomic(table, self.out / shards.shard_name(self.config.split, k))
+            rejects[k] = shard_rejects
+            shards.write_text_atomic(json.dumps({"entry": entries[k], "rejects": shard_rejects}),
+                                     self.state / f"shard-{k:05d}.json")
+            bar.update(len(chunks[k]))
+        bar.close()
+        return entries, [r for shard in rejects for r in shard]
+
+    def _finish(self, cands, selected, entries, rejects):
+        from .card import write_card
+
+        all_rejects = [{"stage": "candidates", **r} for r in cands.rejects] + rejects
+        with open(self.out / f"rejects-{self.config.split}.jsonl.tmp", "w") as f:
+            f.writelines(json.dumps(r, sort_keys=True) + "\n" for r in all_rejects)
+        (self.out / f"rejects-{self.config.split}.jsonl.tmp").replace(self.out / f"rejects-{self.config.split}.jsonl")
+        manifest_path = self.out / "manifest.json"
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"dataset": "bedlam-script",
+                                                                                        "splits": {}}
+        manifest["splits"][self.config.split] = {
+            "config": self.config.key(), "versions": _versions(),
+            "counts": {"candidates": len(cands), "candidate_rejects": len(cands.rejects), "selected": len(selected),
+                       "rows": sum(e["rows"] for e in entries), "rejects": len(all_rejects)},
+            "selection": {"method": "farthest point sampling", "distance": "mean per-joint distance, 22 canonical "
+                          "body joints", "start": 0, "order": "rows follow the selection order"},
+            "rejects_file": f"rejects-{self.config.split}.jsonl", "shards": entries,
+        }
+        shards.write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True), manifest_path)
+        write_card(self.out, manifest)
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("posescript-toolkit", "numpy", "pyarrow", "anny", "torch", "pyrender"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out

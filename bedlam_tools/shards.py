@@ -1,0 +1,88 @@
+"""Parquet shards: the row schema, atomic writes, checksums, and reading a dataset back.
+
+Shards are written to a temporary name and renamed when complete, so a shard file that exists is
+whole. The schema follows DESIGN section 6; `image` is a struct of bytes and path, the convention
+of `datasets.Image`, so `datasets.load_dataset("parquet", ...)` shows images.
+"""
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+COMPRESSION = "zstd"
+_VEC3 = pa.list_(pa.list_(pa.float32()))
+
+POSECODE = pa.struct([("kind", pa.string()), ("subject", pa.string()), ("second", pa.string()),
+                      ("category", pa.string()), ("value", pa.float32())])
+CONTACT = pa.struct([("part_a", pa.string()), ("part_b", pa.string())])
+IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
+
+SCRIPT_SCHEMA = pa.schema([
+    ("id", pa.string()), ("split", pa.string()), ("source", pa.string()), ("subject_id", pa.string()),
+    ("sequence_id", pa.string()), ("frame", pa.int32()), ("time_s", pa.float32()),
+    ("pose", _VEC3), ("joints", _VEC3), ("betas", pa.list_(pa.float32())), ("body_model", pa.string()),
+    ("image", IMAGE), ("crop_box", pa.list_(pa.int32())), ("captions", pa.list_(pa.string())),
+    ("posecodes", pa.list_(POSECODE)), ("contacts", pa.list_(CONTACT)),
+])
+SCRIPT_COLUMNS_HELP = {
+    "id": "unique pose id (source/subject/sequence/frame)",
+    "split": "train or val (disjoint by subject)",
+    "source": "synthetic, bedlam or amass",
+    "subject_id": "person identity", "sequence_id": "motion sequence", "frame": "frame index in the sequence",
+    "time_s": "time stamp in the sequence (s)",
+    "pose": "52x3 SMPL-H axis-angle (root, 21 body, 2x15 hand joints), root orientation-normalised, y up",
+    "joints": "52x3 canonical joints (m; y up, body facing +z, +x = body's left, pelvis at origin)",
+    "betas": "body shape in the source's parameterisation (Anny phenotype for synthetic, SMPL-X betas)",
+    "body_model": "anny or smplx", "image": "person crop {bytes, path} (datasets.Image convention)",
+    "crop_box": "x0, y0, x1, y1 of the crop in the source image",
+    "captions": "3 captions: full, simplified, full with pruning",
+    "posecodes": "describable posecodes {kind, subject, second, category, value} (noise-free)",
+    "contacts": "self-contacts on the body mesh {part_a, part_b}",
+}
+
+
+def vectors(array: np.ndarray) -> pa.Array:
+    """(N, J, 3) floats -> list<list<float32>> column."""
+    array = np.ascontiguousarray(array, np.float32)
+    n, j, d = array.shape
+    inner = pa.FixedSizeListArray.from_arrays(pa.array(array.reshape(-1)), d).cast(pa.list_(pa.float32()))
+    return pa.ListArray.from_arrays(pa.array(np.arange(0, n * j + 1, j, dtype=np.int32)), inner)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_atomic(table: pa.Table, path: Path) -> dict:
+    """Write a parquet file under a temporary name, then rename it; returns its manifest entry."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression=COMPRESSION, row_group_size=256)
+    os.replace(tmp, path)
+    return {"file": f"{path.parent.name}/{path.name}", "rows": table.num_rows, "sha256": sha256(path)}
+
+
+def write_text_atomic(text: str, path: Path):
+    tmp = Path(str(path) + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+DATA_DIR = "data"  # shards live in DIR/data/, so DIR/data is a plain parquet dataset for every reader
+
+
+def shard_name(split: str, index: int) -> str:
+    return f"{DATA_DIR}/{split}-{index:05d}.parquet"
+
+
+def read_rows(directory: Path, split: str | None = None, columns=None) -> pa.Table:
+    """All rows of a dataset directory (or one split), in shard order."""
+    files = sorted((Path(directory) / DATA_DIR).glob(f"{split or '*'}-*.parquet"))
+    return pa.concat_tables([pq.read_table(f, columns=columns) for f in files]) if files else None

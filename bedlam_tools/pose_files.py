@@ -50,7 +50,7 @@ PARAMETER_FIELDS = {
 }
 
 
-class _File:
+class PoseFile:
     """A pose file's name and fields, with the error helper."""
 
     def __init__(self, path):
@@ -131,7 +131,8 @@ def _parameter_rotations(file, fmt):
     return rotations
 
 
-def _amass_rotations(file):
+def amass_rotations(file):
+    """(T, 52, 3) SMPL-H rotations of an AMASS file (SMPL-H or SMPL-X layout, jaw and eyes dropped)."""
     if "poses" not in file.fields:
         return _parameter_rotations(file, "amass")
     poses = file.array("poses")
@@ -158,7 +159,8 @@ def _source_joints(file, skeleton):
     return file.check_finite("joints", joints), skeleton
 
 
-def _betas(file):
+def read_betas(file):
+    """The betas of a parameter file, or None."""
     if "betas" not in file.fields:
         return None
     betas = file.array("betas")
@@ -187,7 +189,7 @@ def load_poses(path, *, skeleton=None, up=None, backend="anny", model_dir=None, 
     backend, model_dir, model_type: body model turning rotations into joints (see posescript_pipeline.body).
     frames: None (all), an index or a list of indices.
     """
-    file = _File(path)
+    file = PoseFile(path)
     fmt = _detect(file)
     up = DEFAULT_UP[fmt] if up is None else up
     if up not in UP_CONVERSIONS:
@@ -198,8 +200,8 @@ def load_poses(path, *, skeleton=None, up=None, backend="anny", model_dir=None, 
         joints, available = to_smplh52(source[ids], skeleton)
         joints, _ = normalise(joints, up=up)
         return PoseBatch(joints, available, None, None, ids, file.path, fmt)
-    rotations = _amass_rotations(file) if fmt == "amass" else _parameter_rotations(file, fmt)
-    betas = _betas(file)
+    rotations = amass_rotations(file) if fmt == "amass" else _parameter_rotations(file, fmt)
+    betas = read_betas(file)
     ids = _frame_ids(file, frames, len(rotations))
     if betas is not None and betas.ndim == 2 and len(betas) == len(rotations):
         betas = betas[ids]

@@ -1,0 +1,259 @@
+"""The BEDLAM reader on a miniature BEDLAM tree (tests/fixtures_bedlam.py): selection, ids, splits, crops."""
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bedlam_tools.sources.base import Crop, RecordError
+from bedlam_tools.sources.bedlam import BedlamSource, scaled_box, select_humans
+from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.orientation import normalise
+from tests.fixtures_bedlam import SCENES, SOURCE_KWARGS, kept_frames, persons, write_bedlam
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    return write_bedlam(tmp_path_factory.mktemp("bedlam"))
+
+
+@pytest.fixture(scope="module")
+def source(root):
+    return BedlamSource(root, **SOURCE_KWARGS)
+
+
+@pytest.fixture(scope="module")
+def cands(source):
+    return {split: source.candidates(split) for split in ("train", "val")}
+
+
+def _prefix(scene, seq, k):
+    return f"bedlam/{scene['folder']}/{seq['name']}/p{k}"
+
+
+def test_every_person_passes_or_fails_selection_as_designed(source):
+    for split in ("train", "val"):
+        scanned, rejects = source.scan(split)
+        reasons = dict(zip(scanned.ids, scanned.reason))
+        reject_ids = {r["id"]: r["reason"] for r in rejects}
+        for scene, seq, k, person in persons(split):
+            prefix = _prefix(scene, seq, k)
+            mine = {i: r for i, r in reasons.items() if i.startswith(prefix + "/")}
+            expect = person["expect"]
+            if expect == "corrupt":
+                assert not mine and "could not be read" in reject_ids[prefix]
+            elif expect == "no_camera":
+                assert not mine and "camera csv not found" in reject_ids[f"bedlam/{scene['folder']}/{seq['name']}"]
+            else:
+                frames = kept_frames(seq, person)
+                assert sorted(mine) == [f"{prefix}/f{f:04d}" for f in frames], prefix
+                wanted = {"kept": "", "shared": "subject rp_shared_posed_009 also appears"}.get(expect, expect)
+                assert all(r.startswith(wanted) if wanted else r == "" for r in mine.values()), (prefix, mine)
+
+
+def test_candidate_counts_and_stats(source, cands):
+    n_kept = {s: sum(len(kept_frames(seq, p)) for sc, seq, k, p in persons(s) if p["expect"] == "kept")
+              for s in ("train", "val")}
+    assert n_kept == {"train": 11, "val": 3}
+    assert {s: len(c) for s, c in cands.items()} == n_kept
+    assert source.stats["train"] == {"kept": 11, "out_of_frame": 0, "visibility": 3, "resolution": 3, "overlap": 3,
+                                     "shared_subject": 0, "rejects": 1}
+    assert source.stats["val"]["shared_subject"] == 3 and source.stats["val"]["rejects"] == 4
+    assert source.missing_scenes == ["20221019_3_250_highbmihand"]  # listed, not downloaded: skipped
+
+
+def test_unreadable_records_are_rejected_with_reasons_and_the_rest_is_read(cands):
+    train = {r["id"]: r["reason"] for r in cands["train"].rejects}
+    assert list(train) == ["bedlam/20221010_3_1000_batch01hand/seq_000001/p2"]
+    assert "rp_eve_posed_005/0505/motion_seq.npz" in train["bedlam/20221010_3_1000_batch01hand/seq_000001/p2"]
+    val = {r["id"]: r["reason"] for r in cands["val"].rejects}
+    assert len(val) == 4 and all(r for r in val.values())
+    # the motion file holding a pickled object array was read (alice's rows exist)
+    assert any("/seq_000000/p0/" in i for i in cands["train"].ids)
+
+
+def test_ids_are_unique_deterministic_and_in_image_then_person_order(root, cands):
+    again = BedlamSource(root, **SOURCE_KWARGS).candidates("train")
+    c = cands["train"]
+    assert list(again.ids) == list(c.ids)
+    assert len(set(c.ids)) == len(c)
+    keys = [(img, int(i.split("/p")[-1].split("/")[0])) for img, i in zip(c.extra["image"], c.ids)]
+    assert keys == sorted(keys)
+    assert all(len(a) == len(c) for a in c.extra.values())
+
+
+def test_splits_are_disjoint_by_subject_and_follow_bedlam_scenes(cands):
+    train, val = set(cands["train"].subject_id), set(cands["val"].subject_id)
+    assert not train & val
+    assert val == {"rp_hal_posed_008"}
+    assert all(i.startswith("bedlam/20221018_3-8_250_batch01hand/") for i in cands["val"].ids)
+    assert "rp_alice_posed_001" in train  # subject = body name without the motion id
+
+
+def test_keeping_shared_subjects_warns(root):
+    with pytest.warns(UserWarning, match="also appear in training"):
+        val = BedlamSource(root, shared_subjects="keep", **SOURCE_KWARGS).candidates("val")
+    assert len(val) == 6 and "rp_shared_posed_009" in set(val.subject_id)
+
+
+def test_frames_are_6fps_and_times_at_one_sixth_of_a_second(cands):
+    for c in cands.values():
+        assert (c.frame % 5 == 0).all()
+        assert np.allclose(c.time_s, c.frame / 30.0)
+        for seq in set(c.sequence_id):
+            t = np.sort(c.time_s[c.sequence_id == seq])
+            assert np.allclose(np.diff(t), 1 / 6, atol=1e-6)
+    dana = [i for i in cands["train"].ids if "/seq_000001/p0/" in i]
+    assert [i[-5:] for i in dana] == ["f0000", "f0005"]  # its 8-frame motion ends before frame 10
+
+
+def test_pose_comes_from_the_motion_row_frame_plus_start_frame(root, cands):
+    c = cands["train"]
+    data = np.load(Path(root) / "neutral_ground_truth_motioninfo/rp_alice_posed_001/0101/motion_seq.npz",
+                   allow_pickle=True)
+    rows = [i for i, x in enumerate(c.ids) if "20221010_3_1000_batch01hand/seq_000000/p0/" in x]
+    assert len(rows) == 3
+    for r in rows:
+        src = data["poses"][c.frame[r] + 3]  # start_frame = 3
+        assert np.allclose(c.pose[r, 1:22].reshape(-1), src[3:66], atol=1e-6)
+        assert np.allclose(c.pose[r, 22:].reshape(-1), src[75:165], atol=1e-6)
+    assert np.allclose(c.betas[rows[0]], np.linspace(-0.5, 0.5, 11))
+
+
+def test_joints_are_canonical_and_match_the_normalised_pose(cands):
+    for c in cands.values():
+        j = c.joints
+        assert c.body_model == "anny" and j.shape == (len(c), 52, 3) and c.pose.shape == (len(c), 52, 3)
+        assert np.allclose(j[:, 0], 0, atol=1e-6)
+        assert (j[:, 1, 0] > 0).all() and np.allclose(j[:, 1, 2], 0, atol=1e-5)  # left hip along +x
+        assert (j[:, 15, 1] > 0.5).all()  # standing, y up
+        again, _ = normalise(joints_from_rotations(c.pose))
+        assert np.allclose(again, j, atol=1e-4)
+
+
+def test_closeup_scene_is_portrait_and_uses_its_own_height(cands):
+    c = cands["train"]
+    close = np.array(["closeup" in i for i in c.ids])
+    assert close.sum() == 6
+    assert c.extra["rotate"][close].all() and not c.extra["rotate"][~close].any()
+    assert (c.extra["image_wh"][close] == [180, 320]).all() and (c.extra["image_wh"][~close] == [320, 180]).all()
+    assert (c.extra["box"][close][:, 3] > 180).all()  # below the landscape height: not clamped to 180
+    assert (c.extra["box"][:, 2] <= c.extra["image_wh"][:, 0]).all()
+    assert (c.extra["box"][:, 3] <= c.extra["image_wh"][:, 1]).all()
+
+
+def _colour_share(data, colour):
+    """Share of the crop's central pixels within 45 of `colour` (the padding is outside the centre)."""
+    a = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+    h, w = a.shape[:2]
+    centre = a[int(0.3 * h):int(0.7 * h), int(0.42 * w):int(0.58 * w)]
+    return (np.abs(centre - np.array(colour)).max(axis=-1) < 45).mean()
+
+
+def test_crops_have_the_size_and_show_the_right_person(source, cands):
+    colours = {_prefix(sc, seq, k): p["colour"] for sc, seq, k, p in persons()}
+    for c in cands.values():
+        for row in range(len(c)):
+            ident = str(c.ids[row])
+            if ident.endswith("seq_000000/p0/f0010") and "20221010" in ident:
+                continue  # its image is corrupt (next test)
+            crop = source.crop(c, row, size=(128, 96))
+            assert isinstance(crop, Crop) and crop.path == c.extra["image"][row]
+            assert Image.open(io.BytesIO(crop.data)).size == (96, 128)
+            assert _colour_share(crop.data, colours[ident.rsplit("/", 1)[0]]) > 0.8, ident
+            x0, y0, x1, y1 = crop.box
+            assert 0 <= x0 < x1 <= c.extra["image_wh"][row][0] and 0 <= y0 < y1 <= c.extra["image_wh"][row][1]
+
+
+def test_closeup_crop_is_rotated_back(source, cands):
+    c = cands["train"]
+    row = next(i for i, x in enumerate(c.ids) if "closeup" in x and "/p0/" in x)
+    default = Image.open(io.BytesIO(source.crop(c, row).data))
+    assert default.size == (192, 256)
+    # without the rotation the box would fall on the stored (sideways) picture's background
+    c.extra["rotate"][row] = False
+    try:
+        with pytest.raises(RecordError, match="expected 180x320"):
+            source.crop(c, row)
+    finally:
+        c.extra["rotate"][row] = True
+
+
+def test_corrupt_image_is_a_record_error_and_crops_go_on(source, cands):
+    c = cands["train"]
+    bad = next(i for i, x in enumerate(c.ids) if x.endswith("20221010_3_1000_batch01hand/seq_000000/p0/f0010"))
+    with pytest.raises(RecordError, match="could not be read"):
+        source.crop(c, bad)
+    out = source.crops(c, [bad - 1, bad, bad + 1])
+    assert isinstance(out[0], Crop) and isinstance(out[1], RecordError) and isinstance(out[2], Crop)
+
+
+def test_split_column_of_the_scene_list_wins(tmp_path):
+    root = write_bedlam(tmp_path)
+    with open(root / "bedlam_scene_names.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Folder name", "Scene name", "split", "fps"])
+        for scene in SCENES:
+            w.writerow([scene["folder"], scene["name"], "validation" if scene["closeup"] else "training", 6])
+    src = BedlamSource(root, **SOURCE_KWARGS)
+    val = src.candidates("val")
+    assert len(val) == 6 and all("closeup" in i for i in val.ids)
+    assert {r["id"].split("/p")[0] for r in src.candidates("train").rejects} >= {
+        "bedlam/20221010_3_1000_batch01hand/seq_000001"}
+
+
+def test_without_scene_list_folders_are_found_and_bad_csv_is_one_reject(tmp_path):
+    root = write_bedlam(tmp_path)
+    (root / "bedlam_scene_names.csv").unlink()
+    seq_csv = root / "20221018_3-8_250_batch01hand" / "be_seq.csv"
+    rows = list(csv.reader(open(seq_csv)))
+    drop = rows[0].index("Yaw")
+    with open(seq_csv, "w", newline="") as f:
+        csv.writer(f).writerows([r[:drop] + r[drop + 1:] for r in rows])
+    src = BedlamSource(root, **SOURCE_KWARGS)
+    assert len(src.candidates("train")) == 11  # closeup found from its folder name, 6fps image folder found
+    val = src.candidates("val")
+    assert len(val) == 0 and len(val.rejects) == 1
+    assert "column 'Yaw' missing" in val.rejects[0]["reason"] and "be_seq.csv" in val.rejects[0]["reason"]
+
+
+def test_selection_rules_directly():
+    boxes = np.array([[0, 0, 100, 200], [10, 10, 90, 150], [300, 0, 320, 30], [np.nan] * 4])
+    depth = np.array([5.0, 7.0, 4.0, 3.0])
+    visible = np.array([22, 22, 22, 0])
+    reasons = select_humans(boxes, depth, visible, 640, 480, 0.3, 16, 100, 1.1)
+    assert list(reasons) == ["", "overlap", "resolution", "out_of_frame"]
+    # only the farther one of an overlapping pair is rejected
+    reasons = select_humans(boxes[:2], np.array([8.0, 7.0]), visible[:2], 640, 480, 0.3, 16, 100, 1.1)
+    assert list(reasons) == ["overlap", ""]
+    assert list(select_humans(boxes[:1], depth[:1], np.array([15]), 640, 480, 0.3, 16, 100, 1.1)) == ["visibility"]
+    box = scaled_box(np.array([[10.0, 10.0, 40.0, 50.0]]), np.array([41]), np.array([100]), 1.1)
+    assert box.tolist() == [[7, 7, 41, 52]]  # grown by 0.1 x diagonal 50 / 2, truncated, clamped to the width
+
+
+def test_missing_root_is_one_line_error(tmp_path):
+    from bedlam_tools.pose_files import InputError
+
+    with pytest.raises(InputError, match="not found"):
+        BedlamSource(tmp_path / "nope").candidates("train")
+
+
+def test_with_smplx_model_files_the_mesh_is_projected_and_joints_come_from_smplx(root, cands):
+    from tests.test_body import _write_model
+
+    model_dir = _write_model(Path(root).parent / "models", "smplx")
+    src = BedlamSource(root, model_dir=model_dir, **SOURCE_KWARGS)
+    scanned, rejects = src.scan("train")
+    assert len(scanned.ids) == 20 and len(rejects) == 1  # same person-frames before selection
+    c = src.candidates("train")
+    assert c.body_model == "smplx"
+    # the synthetic model's joints are the Anny skeleton: same canonical joints as the default backend
+    anny = cands["train"]
+    common = sorted(set(c.ids) & set(anny.ids))
+    assert common
+    a = {i: r for r, i in enumerate(anny.ids)}
+    for r, i in enumerate(c.ids):
+        if i in a:
+            assert np.allclose(c.joints[r], anny.joints[a[i]], atol=1e-4)

@@ -61,8 +61,9 @@ def make_source(config: BuildConfig) -> Source:
     raise BuildError(f"unknown source {config.source!r}; expected synthetic, bedlam or amass")
 
 
-def build_shard(source: Source, cands: Candidates, config: BuildConfig) -> tuple[pa.Table, list[dict]]:
-    """One shard's rows (those whose crop could be made) and the rejects."""
+def build_shard(source: Source, cands: Candidates, ranks: np.ndarray, config: BuildConfig) -> tuple[pa.Table, list]:
+    """One shard's rows (those whose crop could be made) and the rejects; `ranks` are the rows'
+    selection ranks."""
     crops = source.crops(cands, range(len(cands)), config.image_size)
     good = [i for i, c in enumerate(crops) if not isinstance(c, RecordError)]
     rejects = [{"id": str(cands.ids[i]), "stage": "image", "reason": str(c)} for i, c in enumerate(crops)
@@ -72,6 +73,7 @@ def build_shard(source: Source, cands: Candidates, config: BuildConfig) -> tuple
     n = len(kept)
     columns = {
         "id": kept.ids.astype(str), "split": [config.split] * n, "source": [source.name] * n,
+        "selection_rank": np.asarray(ranks, np.int32)[good],
         "subject_id": kept.subject_id.astype(str), "sequence_id": kept.sequence_id.astype(str),
         "frame": kept.frame.astype(np.int32), "time_s": kept.time_s.astype(np.float32),
         "pose": shards.vectors(kept.pose), "joints": shards.vectors(kept.joints),
@@ -133,8 +135,13 @@ class ScriptBuild:
         return picks
 
     def _shards(self, source, cands, selected, workers, engine, ray_address, progress):
+        """Rows in candidate order (subject, sequence, frame: neighbours share a body, which makes
+        meshing and rendering cheap), each with its selection rank."""
         size = self.config.rows_per_shard
-        chunks = [selected[i:i + size] for i in range(0, len(selected), size)]
+        order = np.argsort(selected, kind="stable")  # order[i]: the selection rank of row i
+        rows = selected[order]
+        chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+        rank_chunks = [order[i:i + size] for i in range(0, len(rows), size)]
         entries, rejects = [None] * len(chunks), [None] * len(chunks)
         todo = []
         for k in range(len(chunks)):
@@ -143,7 +150,7 @@ class ScriptBuild:
                 entries[k], rejects[k] = json.loads(done.read_text()).values()
             else:
                 todo.append(k)
-        tasks = [(source, cands.take(chunks[k]), self.config) for k in todo]
+        tasks = [(source, cands.take(chunks[k]), rank_chunks[k], self.config) for k in todo]
         bar = tqdm(total=len(selected), initial=len(selected) - sum(len(chunks[k]) for k in todo), unit="pose",
                    desc=f"{self.config.split} shards", disable=not progress)
         for i, (table, shard_rejects) in run_tasks(build_shard, tasks, workers=workers, engine=engine,
@@ -172,7 +179,8 @@ class ScriptBuild:
             "counts": {"candidates": len(cands), "candidate_rejects": len(cands.rejects), "selected": len(selected),
                        "rows": sum(e["rows"] for e in entries), "rejects": len(all_rejects)},
             "selection": {"method": "farthest point sampling", "distance": "mean per-joint distance, 22 canonical "
-                          "body joints", "start": 0, "order": "rows follow the selection order"},
+                          "body joints", "start": 0, "order": "rows in candidate order; selection_rank gives the "
+                          "sampling order"},
             "rejects_file": f"rejects-{self.config.split}.jsonl", "shards": entries,
         }
         shards.write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True), manifest_path)

@@ -21,7 +21,8 @@ CONTACT = pa.struct([("part_a", pa.string()), ("part_b", pa.string())])
 IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
 
 SCRIPT_SCHEMA = pa.schema([
-    ("id", pa.string()), ("split", pa.string()), ("source", pa.string()), ("subject_id", pa.string()),
+    ("id", pa.string()), ("split", pa.string()), ("source", pa.string()), ("selection_rank", pa.int32()),
+    ("subject_id", pa.string()),
     ("sequence_id", pa.string()), ("frame", pa.int32()), ("time_s", pa.float32()),
     ("pose", _VEC3), ("joints", _VEC3), ("betas", pa.list_(pa.float32())), ("body_model", pa.string()),
     ("image", IMAGE), ("crop_box", pa.list_(pa.int32())), ("captions", pa.list_(pa.string())),
@@ -31,6 +32,7 @@ SCRIPT_COLUMNS_HELP = {
     "id": "unique pose id (source/subject/sequence/frame)",
     "split": "train or val (disjoint by subject)",
     "source": "synthetic, bedlam or amass",
+    "selection_rank": "rank in the farthest point sampling order (the first N ranks are the N most diverse poses)",
     "subject_id": "person identity", "sequence_id": "motion sequence", "frame": "frame index in the sequence",
     "time_s": "time stamp in the sequence (s)",
     "pose": "52x3 SMPL-H axis-angle (root, 21 body, 2x15 hand joints), root orientation-normalised, y up",

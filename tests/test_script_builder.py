@@ -70,8 +70,10 @@ def test_rows_follow_the_selection_and_captions(built):
     df = pd.read_parquet(built / "data")
     assert df.id.is_unique and set(df.split) == {"train"} and set(df.source) == {"toy"}
     cands = ToySource().candidates("train")
-    picks = farthest_point_sampling(cands.joints[:, :22], 12).indices
-    assert list(df.id) == [cands.ids[i] for i in picks[1:]]  # selection order, minus the broken first pick
+    picks = list(farthest_point_sampling(cands.joints[:, :22], 12).indices)
+    kept = sorted(picks)[1:]  # candidate order, minus the broken first pick (candidate 0)
+    assert list(df.id) == [cands.ids[i] for i in kept]
+    assert list(df.selection_rank) == [picks.index(i) for i in kept]
     assert all(len(c) == 3 and all(len(t) > 20 for t in c) for c in df.captions)
     assert all(len(p) > 5 for p in df.posecodes)
 

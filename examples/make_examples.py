@@ -17,7 +17,8 @@ from posescript_pipeline.orientation import Z_UP_TO_Y_UP
 from posescript_pipeline.rotations import matrix_to_axis_angle, rotation_about_y
 
 OUT = Path(__file__).resolve().parent
-POSES = ("standing", "left_knee_90", "right_arm_overhead", "torso_forward", "kneeling", "squat")
+POSES = ("standing", "left_knee_90", "right_arm_overhead", "torso_forward", "kneeling", "squat",
+         "right_hand_on_left_shoulder", "right_hand_on_head", "sitting_hands_on_thighs")
 H36M = ("pelvis", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle", "spine2",
         "neck", "nose", "head_top", "left_shoulder", "left_elbow", "left_wrist", "right_shoulder", "right_elbow",
         "right_wrist")

@@ -35,6 +35,28 @@ CRAFTED_POSES = {
     },
     # straight arms pointing forward and slightly inward, wrists a few cm apart in front of the chest
     "hands_together_front": {"left_shoulder": (0, -106, 0), "right_shoulder": (0, 106, 0)},
+    # Self-contact poses. The arm angles were solved from target wrist positions and hand directions on the
+    # Anny skeleton (upper arm and forearm oriented so that the elbow is a pure hinge), rounded to degrees
+    # and checked on the Anny mesh: the hand surface lies on the touched part, penetrating it by under 1 cm.
+    # right arm raised forward across the chest, elbow bent ~100 deg: the right palm on the left shoulder
+    "right_hand_on_left_shoulder": {**ARMS_DOWN, "right_shoulder": (0, 100, 20), "right_elbow": (0, 100, 10)},
+    # prayer: elbows down and out, forearms rising inward, hands vertical (fingers up, tilted 14 deg forward)
+    # with the palms pressed together at the midline, 26 cm in front of the spine3 joint at chest height
+    "palms_together": {
+        "left_shoulder": (15, -57, -56), "left_elbow": (0, -94, 0), "left_wrist": (12, -37, 55),
+        "right_shoulder": (15, 57, 56), "right_elbow": (0, 94, 0), "right_wrist": (12, 37, -55),
+    },
+    # right elbow out to the side and up, the right palm flat on the crown, fingers pointing to the left
+    "right_hand_on_head": {
+        **ARMS_DOWN, "right_shoulder": (-76, 53, -52), "right_elbow": (0, 78, 0), "right_wrist": (-86, 27, 25),
+    },
+    # sitting (thighs horizontal, shins vertical), upper arms hanging slightly out and back, forearms
+    # forward-down, palms flat on the middle of the thighs, fingers pointing forward
+    "sitting_hands_on_thighs": {
+        "left_hip": (-90, 0, 0), "right_hip": (-90, 0, 0), "left_knee": (90, 0, 0), "right_knee": (90, 0, 0),
+        "left_shoulder": (47, -23, -62), "left_elbow": (0, -98, 0), "left_wrist": (63, 34, 36),
+        "right_shoulder": (47, 23, 62), "right_elbow": (0, 98, 0), "right_wrist": (63, -34, -36),
+    },
 }
 """Pose name -> {SMPL-H joint name: axis-angle in degrees}; unlisted joints (and the root) are zero."""
 

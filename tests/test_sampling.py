@@ -1,0 +1,112 @@
+import numpy as np
+import pytest
+
+from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.sampling import farthest_point_sampling
+
+
+def mpje_to(joints, point):
+    """Float32 MPJE of every pose to one pose: joint norms summed in index order, over the joint count."""
+    total = np.zeros(len(joints), np.float32)
+    for j in range(joints.shape[1]):
+        d = joints[:, j] - point[j]
+        total += np.sqrt((d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]) + d[:, 2] * d[:, 2])
+    return total / np.float32(joints.shape[1])
+
+
+def naive_fps(joints, n, start=0):
+    """The published loop, never re-picking a selected pose: (indices, final min distances, pick distances)."""
+    joints = np.asarray(joints, np.float32)
+    mind = np.full(len(joints), np.inf, np.float32)
+    selected = np.zeros(len(joints), bool)
+    indices, picks = [start], [np.inf]
+    for _ in range(n):
+        mind = np.minimum(mind, mpje_to(joints, joints[indices[-1]]))
+        selected[indices[-1]] = True
+        if len(indices) == n:
+            break
+        masked = np.where(selected, -1, mind)
+        indices.append(int(masked.argmax()))
+        picks.append(masked[indices[-1]])
+    return np.array(indices), mind, np.array(picks, np.float32)
+
+
+def body_poses(n, seed):
+    rotvecs = np.zeros((n, 52, 3), np.float32)
+    rotvecs[:, 1:22] = np.random.default_rng(seed).normal(0, 0.3, (n, 21, 3))
+    return joints_from_rotations(rotvecs)[:, :22]
+
+
+def motion_poses(n_sequences, length, seed):
+    """Smooth random-walk sequences: many near-duplicates."""
+    rng = np.random.default_rng(seed)
+    rotvecs = np.zeros((n_sequences, length, 52, 3), np.float32)
+    walk = rng.normal(0, 0.3, (n_sequences, 1, 21, 3)) + np.cumsum(rng.normal(0, 0.02, (n_sequences, length, 21, 3)), 1)
+    rotvecs[:, :, 1:22] = walk
+    return joints_from_rotations(rotvecs.reshape(-1, 52, 3))[:, :22]
+
+
+def clustered(n, seed):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0, 1, (6, 22, 3))
+    return (centres[rng.integers(0, 6, n)] + rng.normal(0, 0.01, (n, 22, 3))).astype(np.float32)
+
+
+def lattice(n, seed):
+    """Small integer coordinates: exact duplicates and many exactly tied distances."""
+    return np.random.default_rng(seed).integers(0, 2, (n, 5, 3)).astype(np.float32)
+
+
+@pytest.mark.parametrize("joints, n, start", [
+    (body_poses(1500, 0), 600, 0),
+    (motion_poses(15, 100, 1), 1500, 3),
+    (clustered(800, 2), 300, 17),
+    (lattice(400, 3), 400, 5),
+    (np.concatenate([body_poses(300, 4)] * 3), 700, 250),
+    (np.random.default_rng(5).normal(0, 1, (500, 3, 3)).astype(np.float64), 200, 499),
+])
+def test_identical_to_naive(joints, n, start):
+    result = farthest_point_sampling(joints, n, start=start)
+    indices, mind, picks = naive_fps(joints, n, start)
+    np.testing.assert_array_equal(result.indices, indices)
+    np.testing.assert_array_equal(result.min_distance, mind)
+    np.testing.assert_array_equal(result.pick_distance, picks)
+    assert result.indices.dtype == np.int64 and result.min_distance.dtype == result.pick_distance.dtype == np.float32
+
+
+def test_order_and_distances():
+    joints = body_poses(1000, 6)
+    result = farthest_point_sampling(joints, 200, start=42)
+    assert result.indices[0] == 42 and len(set(result.indices.tolist())) == 200
+    assert result.indices[1] == int(np.argmax(mpje_to(joints, joints[42])))
+    assert result.pick_distance[0] == np.inf
+    assert np.all(np.diff(result.pick_distance[1:]) <= 0)
+    assert np.all(result.min_distance[result.indices] == 0)
+    assert result.min_distance.max() <= result.pick_distance[-1]
+    np.testing.assert_allclose(
+        result.min_distance,
+        np.linalg.norm(joints[:, None] - joints[result.indices][None], axis=-1).mean(-1).min(1), rtol=1e-5)
+    again = farthest_point_sampling(joints, 200, start=42, progress=True)
+    np.testing.assert_array_equal(again.indices, result.indices)
+
+
+def test_all_and_single():
+    joints = lattice(60, 7)
+    assert sorted(farthest_point_sampling(joints, 60).indices.tolist()) == list(range(60))
+    single = farthest_point_sampling(joints[:1], 1)
+    assert single.indices.tolist() == [0] and single.min_distance.tolist() == [0]
+
+
+def test_errors():
+    joints = body_poses(10, 8)
+    with pytest.raises(ValueError, match="n=11"):
+        farthest_point_sampling(joints, 11)
+    with pytest.raises(ValueError, match="n=0"):
+        farthest_point_sampling(joints, 0)
+    with pytest.raises(ValueError, match="start=10"):
+        farthest_point_sampling(joints, 2, start=10)
+    with pytest.raises(ValueError, match=r"\(N, J, 3\)"):
+        farthest_point_sampling(joints.reshape(10, 66), 2)
+    joints[3, 4, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        farthest_point_sampling(joints, 2)

@@ -28,5 +28,5 @@ fi
 
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[body,render,dev]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[body,render,ray,dev]"
 echo "setup done: $(.venv/bin/python -c 'import posescript_pipeline, torch, anny; print("torch", torch.__version__, "anny", anny.__version__ if hasattr(anny, "__version__") else "ok")')"

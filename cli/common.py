@@ -6,6 +6,27 @@ import click
 
 from bedlam_tools.pose_files import InputError
 from posescript_pipeline.body.smplx_backend import ModelFilesError
+from posescript_pipeline.joints import SKELETONS
+
+POSE_FILE_OPTIONS = (
+    click.option("--skeleton", type=click.Choice(sorted(SKELETONS)), default=None,
+                 help="Joint layout of a coordinate file (guessed from the joint count when unambiguous)."),
+    click.option("--up", type=click.Choice(["y", "z"]), default=None,
+                 help="Vertical axis of the file (default: z for AMASS, y otherwise)."),
+    click.option("--model-dir", type=click.Path(file_okay=False), default=None,
+                 help="Your SMPL-X/SMPL-H model files: use that body (smplx) instead of the free Anny body."),
+    click.option("--model-type", type=click.Choice(["smplx", "smplh"]), default="smplx", show_default=True,
+                 help="Model type in --model-dir."),
+    click.option("--no-contacts", is_flag=True,
+                 help="Do not pose the body mesh to find self-contacts (captions without them)."),
+)
+
+
+def pose_file_options(fn):
+    """The options that say how to read a pose file and which body to use."""
+    for option in reversed(POSE_FILE_OPTIONS):
+        fn = option(fn)
+    return fn
 
 
 def user_errors(fn):

@@ -5,9 +5,8 @@ import sys
 import click
 
 from posescript_pipeline.describe import describe as describe_poses
-from posescript_pipeline.joints import SKELETONS
 
-from .common import user_errors
+from .common import pose_file_options, user_errors
 from .render_command import render
 
 FORMATS_HELP = """\b
@@ -32,16 +31,7 @@ def main():
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same captions.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
               help="json/jsonl add the measured posecodes and the statements each caption was written from.")
-@click.option("--skeleton", type=click.Choice(sorted(SKELETONS)), default=None,
-              help="Joint layout of a coordinate file (guessed from the joint count when unambiguous).")
-@click.option("--up", type=click.Choice(["y", "z"]), default=None,
-              help="Vertical axis of the file (default: z for AMASS, y otherwise).")
-@click.option("--model-dir", type=click.Path(file_okay=False), default=None,
-              help="Your SMPL-X/SMPL-H model files: use smplx instead of the free Anny body.")
-@click.option("--model-type", type=click.Choice(["smplx", "smplh"]), default="smplx", show_default=True,
-              help="Model type in --model-dir.")
-@click.option("--no-contacts", is_flag=True,
-              help="Do not pose the body mesh to find self-contacts (parameter files only; joint files have none).")
+@pose_file_options
 @user_errors
 def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model_dir, model_type, no_contacts):
     """Describe the pose(s) in FILE.

@@ -7,9 +7,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from posescript_pipeline.joints import SKELETONS
-
-from .common import user_errors
+from .common import pose_file_options, user_errors
 
 POSE_BATCH = 64
 """Poses meshed at a time."""
@@ -127,15 +125,7 @@ def _pictures(batch, renderer, mesher, views):
 @click.option("--size", type=click.IntRange(32, 2048), default=224, show_default=True,
               help="Side of each view's square picture, in pixels.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Caption seed (same as `describe --seed`).")
-@click.option("--skeleton", type=click.Choice(sorted(SKELETONS)), default=None,
-              help="Joint layout of a coordinate file (such files cannot be rendered; see below).")
-@click.option("--up", type=click.Choice(["y", "z"]), default=None,
-              help="Vertical axis of the file (default: z for AMASS, y otherwise).")
-@click.option("--model-dir", type=click.Path(file_okay=False), default=None,
-              help="Your SMPL-X/SMPL-H model files: render that body instead of the free Anny body.")
-@click.option("--model-type", type=click.Choice(["smplx", "smplh"]), default="smplx", show_default=True,
-              help="Model type in --model-dir.")
-@click.option("--no-contacts", is_flag=True, help="Captions without the self-contacts found on the body mesh.")
+@pose_file_options
 @user_errors
 def render(file, output, frame, views, caption, grid, frame_list, every, columns, size, seed, skeleton, up,
            model_dir, model_type, no_contacts):

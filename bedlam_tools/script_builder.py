@@ -97,10 +97,9 @@ class ScriptBuild:
 
     def run(self, workers: int = 0, engine: str = "local", ray_address: str | None = None, progress: bool = True):
         self._prepare()
-        source = self.source
-        cands = self._stage("candidates", lambda: source.candidates(self.config.split))
+        cands = self._stage("candidates", lambda: self.source.candidates(self.config.split))
         selected = self._stage("selection", lambda: self._select(cands, progress))
-        entries, rejects = self._stage("shards", lambda: self._shards(source, cands, selected, workers, engine,
+        entries, rejects = self._stage("shards", lambda: self._shards(self.source, cands, selected, workers, engine,
                                                                        ray_address, progress))
         self._stage("card", lambda: self._finish(cands, selected, entries, rejects))
         return self.timings
@@ -147,7 +146,8 @@ class ScriptBuild:
         for k in range(len(chunks)):
             done = self.state / f"shard-{k:05d}.json"
             if done.exists() and (self.out / shards.shard_name(self.config.split, k)).exists():
-                entries[k], rejects[k] = json.loads(done.read_text()).values()
+                record = json.loads(done.read_text())
+                entries[k], rejects[k] = record["entry"], record["rejects"]
             else:
                 todo.append(k)
         tasks = [(source, cands.take(chunks[k]), rank_chunks[k], self.config) for k in todo]
@@ -168,9 +168,8 @@ class ScriptBuild:
         from .card import write_card
 
         all_rejects = [{"stage": "candidates", **r} for r in cands.rejects] + rejects
-        with open(self.out / f"rejects-{self.config.split}.jsonl.tmp", "w") as f:
-            f.writelines(json.dumps(r, sort_keys=True) + "\n" for r in all_rejects)
-        (self.out / f"rejects-{self.config.split}.jsonl.tmp").replace(self.out / f"rejects-{self.config.split}.jsonl")
+        shards.write_text_atomic("".join(json.dumps(r, sort_keys=True) + "\n" for r in all_rejects),
+                                 self.out / f"rejects-{self.config.split}.jsonl")
         manifest_path = self.out / "manifest.json"
         manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"dataset": "bedlam-script",
                                                                                         "splits": {}}

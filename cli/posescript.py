@@ -7,6 +7,7 @@ import click
 from posescript_pipeline.describe import describe as describe_poses
 
 from .common import pose_file_options, user_errors
+from .compare_command import compare
 from .render_command import render
 
 FORMATS_HELP = """\b
@@ -76,3 +77,4 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model
 
 
 main.add_command(render)
+main.add_command(compare)

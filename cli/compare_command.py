@@ -1,0 +1,63 @@
+"""`posescript compare`: instructions to go from pose A to pose B (PoseFix paircodes)."""
+import json
+
+import click
+
+from .common import pose_file_options, user_errors
+
+
+def _contacts(rotations, backend, model_dir, model_type):
+    from posescript_pipeline.contact import contacts_for_rotations
+
+    return contacts_for_rotations(rotations, backend=backend, model_dir=model_dir, model_type=model_type)
+
+
+@click.command()
+@click.argument("file_a", type=click.Path(dir_okay=False))
+@click.argument("file_b", type=click.Path(dir_okay=False))
+@click.option("--frame-a", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Frame of FILE_A (start pose).")
+@click.option("--frame-b", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Frame of FILE_B (target pose).")
+@click.option("--texts", "n_texts", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Instructions per pair; text k uses variant k mod 3 (normal, simplified, normal).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same instructions.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json adds the measured paircodes and the statements each text was written from.")
+@pose_file_options
+@user_errors
+def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, skeleton, up, model_dir, model_type, no_contacts):
+    """Say how to go from the pose in FILE_A (start) to the pose in FILE_B (target).
+
+    FILE_A and FILE_B may be the same file with two frames:
+    posescript compare motion.npz motion.npz --frame-a 0 --frame-b 5
+    """
+    from posescript_pipeline.compare import compare as compare_poses
+    from posescript_pipeline.compare.paircodes import PAIR
+
+    from bedlam_tools.pose_files import load_poses
+
+    backend = "smplx" if model_dir else "anny"
+    a, b = (load_poses(path, skeleton=skeleton, up=up, backend=backend, model_dir=model_dir, model_type=model_type,
+                       frames=[frame]) for path, frame in ((file_a, frame_a), (file_b, frame_b)))
+    # Head rotations and contacts need the rotations of both poses (joint files have none).
+    rotations = (a.rotations, b.rotations) if a.rotations is not None and b.rotations is not None else (None, None)
+    contacts = (None, None)
+    if rotations[0] is not None and not no_contacts:
+        contacts = tuple(_contacts(r, backend, model_dir, model_type) for r in rotations)
+    pair_id = f"{file_a}:{frame_a}->{file_b}:{frame_b}"
+    result = compare_poses(a.joints, b.joints, *rotations, seed=seed, pair_ids=[pair_id], texts=n_texts,
+                           contacts_a=contacts[0], contacts_b=contacts[1], available_a=a.available,
+                           available_b=b.available)
+    if fmt == "text":
+        for text in result.texts[0]:
+            click.echo(text)
+        return
+    row = {"a": {"file": str(file_a), "frame": frame_a}, "b": {"file": str(file_b), "frame": frame_b},
+           "texts": result.texts[0],
+           "statements": [[" ".join(filter(None, (*r[:2], r[2].removeprefix(PAIR), *r[3:]))) for r in recs]
+                          for recs in result.records[0]],
+           "new_contacts": [{"part": "_".join(filter(None, r[:2])), "touches": "_".join(filter(None, r[3:]))}
+                            for r in result.contacts[0]],
+           "paircodes": result.paircodes(0)}
+    click.echo(json.dumps(row, indent=2))

@@ -146,15 +146,22 @@ def load_pyrender():
 
 @cache
 def _offscreen():
-    """The process's one OpenGL context (pyrender's OffscreenRenderer), shared by every BodyRenderer.
-
-    Sharing matters with EGL: deleting one of several renderers terminates the display under all of them.
-    """
     try:
         return load_pyrender().OffscreenRenderer(224, 224)
     except Exception as err:
         raise RenderError(f"could not start offscreen rendering with PYOPENGL_PLATFORM={gl_platform()} "
                           f"({type(err).__name__}: {err}); for EGL install {GL_PACKAGES}".splitlines()[0])
+
+
+def offscreen(width: int, height: int):
+    """The process's one OpenGL context (pyrender's OffscreenRenderer), sized for the next render.
+
+    Every renderer of the process must use it: with EGL, deleting one of several renderers terminates
+    the display under all of them.
+    """
+    renderer = _offscreen()
+    renderer.viewport_width, renderer.viewport_height = int(width), int(height)
+    return renderer
 
 
 # ---------------------------------------------------------------- bodies
@@ -216,7 +223,6 @@ class BodyRenderer:
         self.width, self.height = int(width), int(height)
         self.platform = gl_platform()
         pr = self._pr = load_pyrender()
-        self._renderer = _offscreen()
         self._scene = pr.Scene(bg_color=[float(c) for c in background[:3]] + [1.0], ambient_light=[AMBIENT] * 3)
         self._camera = pr.PerspectiveCamera(yfov=YFOV, aspectRatio=self.width / self.height)
         self._camera_node = self._scene.add(self._camera)
@@ -255,8 +261,7 @@ class BodyRenderer:
             light_pose = np.eye(4)
             light_pose[:3, :3] = pose[:3, :3] @ light_rotation  # lights are fixed relative to the camera
             self._scene.set_pose(node, light_pose)
-        self._renderer.viewport_width, self._renderer.viewport_height = self.width, self.height
-        colour, _ = self._renderer.render(self._scene)
+        colour, _ = offscreen(self.width, self.height).render(self._scene)
         return np.ascontiguousarray(colour[..., :3])
 
     def render(self, vertices, faces, view="front", colours=None):

@@ -84,13 +84,14 @@ def info(directory):
               help="PNG to write: the crop, the posed body and the captions (default: <id>.png).")
 def show(directory, row_id, output):
     """Print one row and render it next to its image crop."""
-    import duckdb
     import numpy as np
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
     from PIL import Image
 
     _manifest(directory)
-    table = duckdb.execute(f"SELECT * FROM read_parquet('{Path(directory) / DATA_DIR}/*.parquet') WHERE id = ?",
-                           [row_id]).fetch_arrow_table().to_pylist()
+    table = ds.dataset(Path(directory) / DATA_DIR, format="parquet").to_table(
+        filter=pc.field("id") == row_id).to_pylist()
     if not table:
         click.echo(f"error: {directory}: no row with id {row_id!r}", err=True)
         sys.exit(2)

@@ -12,6 +12,7 @@ import numpy as np
 
 from posescript_pipeline.random_streams import pose_key
 
+from ..render import load_pyrender, offscreen
 from . import activities
 from .base import SPLITS, Candidates, Crop, RecordError, Source
 
@@ -201,18 +202,15 @@ def background(rng, xs, ys):
 
 
 class SceneRenderer:
-    """One Anny body model and one offscreen renderer per crop size, reused for every crop of a process."""
+    """One Anny body model, reused for every crop of a process (with the process's one offscreen context)."""
 
     def __init__(self):
         from posescript_pipeline.body.anny_backend import AnnyBody
-
-        from ..render import load_pyrender
 
         self.pr = load_pyrender()
         self.body = AnnyBody(dtype="float32")
         self.faces = self.body.faces
         self.garment = self._garments()
-        self._renderers = {}
 
     def _garments(self):
         """Per-vertex garment index: 0 skin, then GARMENTS in order."""
@@ -228,11 +226,6 @@ class SceneRenderer:
         """Vertices (N, V, 3) standing on the floor (lowest vertex at y = 0)."""
         vertices = self.body.pose(rotvecs, phenotype=phenotype)["vertices"]
         return vertices - [0.0, 1.0, 0.0] * vertices[..., 1:2].min(axis=1, keepdims=True)
-
-    def _renderer(self, size):
-        if size not in self._renderers:
-            self._renderers[size] = self.pr.OffscreenRenderer(size[1], size[0])
-        return self._renderers[size]
 
     def camera(self, vertices, rng):
         """(camera-to-world (4, 4), focal, principal point) of a random camera that sees the whole person."""
@@ -285,7 +278,7 @@ class SceneRenderer:
                        np.zeros(3))
         scene.add(pr.DirectionalLight(color=rng.uniform(0.85, 1.0, 3), intensity=rng.uniform(2.0, 4.5)), pose=key)
         scene.add(pr.DirectionalLight(color=np.ones(3), intensity=rng.uniform(0.5, 1.5)), pose=pose)
-        rgba, _ = self._renderer(size).render(scene, flags=pr.RenderFlags.RGBA)
+        rgba, _ = offscreen(size[1], size[0]).render(scene, flags=pr.RenderFlags.RGBA)
         ys = y0 + (np.arange(size[0]) + 0.5) / scale
         xs = x0 + (np.arange(size[1]) + 0.5) / scale
         alpha = rgba[..., 3:] / 255.0
@@ -319,7 +312,5 @@ def _muted(rng, n):
 
 
 def _matte():
-    from ..render import load_pyrender
-
     return load_pyrender().MetallicRoughnessMaterial(baseColorFactor=(1.0, 1.0, 1.0, 1.0), metallicFactor=0.0,
-                                                 roughnessFactor=0.9)
+                                                     roughnessFactor=0.9)

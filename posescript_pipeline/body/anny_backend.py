@@ -7,6 +7,7 @@ calibration that turns Anny's A-pose reference into a T-pose with straight arms,
 torch and anny are imported inside functions only: `rest_skeleton()` never needs them.
 """
 import json
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -126,6 +127,9 @@ class AnnyBody:
     """Anny posed by SMPL-H axis-angle. Outputs are in the SMPL y-up frame with the pelvis at the origin."""
 
     def __init__(self, dtype="float32"):
+        import warp
+
+        warp.config.log_level = logging.ERROR  # no CUDA banner or kernel-cache lines in the user's terminal
         import anny
         import torch
 

@@ -1,0 +1,84 @@
+"""The three uni-modal encoders (frozen once pretrained) and the pose decoder of the autoencoder.
+
+Frozen outputs (spec section 2): image -> a set of tokens (B, T, C) from the CNN's last feature map;
+pose -> the autoencoder trunk's vector (B, W) before its Gaussian layer; text -> the masked mean of a
+small transformer over word embeddings (B, W).
+"""
+import math
+
+import torch
+from torch import nn
+
+from .config import EncoderConfig
+from .data import BODY_JOINTS, PAD
+from .geometry import matrix_from_6d
+
+
+def pose_trunk(width: int) -> nn.Sequential:
+    """VPoser-like encoder trunk: 22x3 axis-angle -> `width` features."""
+    return nn.Sequential(nn.Flatten(), nn.BatchNorm1d(BODY_JOINTS * 3), nn.Linear(BODY_JOINTS * 3, width),
+                         nn.LeakyReLU(0.01), nn.BatchNorm1d(width), nn.Dropout(0.1), nn.Linear(width, width),
+                         nn.Linear(width, width))
+
+
+class PoseAutoencoder(nn.Module):
+    """VAE on the 22 body rotations: trunk -> Gaussian latent -> 6D rotations."""
+
+    def __init__(self, config: EncoderConfig):
+        super().__init__()
+        width, latent = config.pose_width, config.pose_latent
+        self.trunk = pose_trunk(width)
+        self.mu, self.scale = nn.Linear(width, latent), nn.Linear(width, latent)
+        self.decoder = nn.Sequential(nn.Linear(latent, width), nn.LeakyReLU(0.01), nn.Dropout(0.1),
+                                     nn.Linear(width, width), nn.LeakyReLU(0.01), nn.Linear(width, BODY_JOINTS * 6))
+
+    def forward(self, poses: torch.Tensor):
+        """Poses (B, 22, 3) -> (reconstructed rotation matrices (B, 22, 3, 3), posterior)."""
+        hidden = self.trunk(poses)
+        posterior = torch.distributions.Normal(self.mu(hidden), nn.functional.softplus(self.scale(hidden)) + 1e-6)
+        latent = posterior.rsample() if self.training else posterior.mean
+        return matrix_from_6d(self.decoder(latent).reshape(-1, BODY_JOINTS, 6)), posterior
+
+
+def sinusoids(length: int, width: int) -> torch.Tensor:
+    position = torch.arange(length, dtype=torch.float32)[:, None]
+    freq = torch.exp(torch.arange(0, width, 2, dtype=torch.float32) * (-math.log(10000.0) / width))
+    table = torch.zeros(length, width)
+    table[:, 0::2], table[:, 1::2] = torch.sin(position * freq), torch.cos(position * freq)
+    return table
+
+
+class TextEncoder(nn.Module):
+    """Word embeddings + sinusoidal positions -> transformer encoder -> masked mean, (B, W)."""
+
+    def __init__(self, config: EncoderConfig, vocabulary_size: int):
+        super().__init__()
+        width = config.text_width
+        self.embed = nn.Embedding(vocabulary_size, width, padding_idx=PAD)
+        self.register_buffer("positions", sinusoids(config.max_tokens, width), persistent=False)
+        self.dropout = nn.Dropout(0.1)
+        layer = nn.TransformerEncoderLayer(width, config.text_heads, 2 * width, 0.1, "gelu", batch_first=True)
+        self.transformer = nn.TransformerEncoder(layer, config.text_layers, enable_nested_tensor=False)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        mask = torch.arange(ids.shape[1], device=ids.device)[None] < lengths[:, None]
+        x = self.dropout(self.embed(ids) * math.sqrt(self.embed.embedding_dim) + self.positions[:ids.shape[1]])
+        x = self.transformer(x, src_key_padding_mask=~mask)
+        return (x * mask[..., None]).sum(1) / lengths[:, None]
+
+
+class ImageEncoder(nn.Module):
+    """Small CNN on [0, 1] RGB crops: stride-2 conv blocks; the last feature map's cells are the tokens."""
+
+    def __init__(self, config: EncoderConfig):
+        super().__init__()
+        blocks, channels = [], 3
+        for out in config.image_channels:
+            blocks += [nn.Conv2d(channels, out, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(out), nn.ReLU()]
+            channels = out
+        self.net = nn.Sequential(*blocks)
+        self.width = channels
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """(B, 3, H, W) uint8 -> (B, T, C) tokens."""
+        return self.net(images.float() / 255).flatten(2).transpose(1, 2)

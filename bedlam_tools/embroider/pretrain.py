@@ -1,0 +1,116 @@
+"""`embroider pretrain`: train the three uni-modal encoders on the train split, then freeze them.
+
+* pose: the autoencoder (rotation + joint-position reconstruction on the Anny skeleton, KL with free bits);
+* text: a PoseText-like pose<->text retrieval model (its own pose branch is discarded);
+* image: the CNN regressing the pose (rotations and joints) from the crop.
+The encoder folder holds `config.json`, `vocabulary.json`, `encoders.pt`, `pretrain.json` (times, losses)
+and the cached frozen features (`features/`, the train split's computed here).
+"""
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .config import EncoderConfig, save_json
+from .data import BODY_JOINTS, Items, Vocabulary, read_split
+from .encoders import ImageEncoder, PoseAutoencoder, TextEncoder, pose_trunk
+from .features import FrozenEncoders, split_features
+from .fitting import fit
+from .geometry import Skeleton, axis_angle_to_matrix, matrix_from_6d
+from .losses import pose_error, sym_info_nce
+
+
+class PoseText(nn.Module):
+    """Pose <-> text retrieval (spec 8.2): pose trunk -> bottleneck MLP, text encoder; both L2-normalised."""
+
+    def __init__(self, config: EncoderConfig, vocabulary_size: int):
+        super().__init__()
+        width = config.pose_width
+        self.pose = nn.Sequential(pose_trunk(width), nn.Linear(width, config.pose_latent), nn.ReLU(),
+                                  nn.Linear(config.pose_latent, config.text_width))
+        self.text = TextEncoder(config, vocabulary_size)
+        self.temperature = nn.Parameter(torch.tensor(10.0))
+
+    def loss(self, poses, ids, lengths):
+        pose = nn.functional.normalize(self.pose(poses), dim=-1)
+        text = nn.functional.normalize(self.text(ids, lengths), dim=-1)
+        return sym_info_nce(text, pose, self.temperature)
+
+
+class PoseRegressor(nn.Module):
+    """Image encoder + linear head to 22 6D rotations."""
+
+    def __init__(self, config: EncoderConfig):
+        super().__init__()
+        self.encoder = ImageEncoder(config)
+        self.head = nn.Linear(self.encoder.width, BODY_JOINTS * 6)
+
+    def forward(self, images):
+        return matrix_from_6d(self.head(self.encoder(images).mean(1)).reshape(-1, BODY_JOINTS, 6))
+
+
+def pretrain(data_dir: Path, out: Path, config: EncoderConfig, items: Items | None = None) -> dict:
+    """Train and save the frozen encoders; returns seconds per stage."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(config.seed)
+    timings, losses = {}, {}
+    start = time.perf_counter()
+    items = items or read_split(data_dir, "train", config.image_size)
+    vocabulary = Vocabulary.build([c for caps in items.captions for c in caps], config.min_word_count)
+    timings["read"] = time.perf_counter() - start
+
+    poses = torch.from_numpy(items.poses)
+    skeleton = Skeleton()
+    with torch.no_grad():
+        rotations = axis_angle_to_matrix(poses)
+        joints = skeleton(rotations)
+    fit_args = dict(n_items=len(items), batch_size=config.batch_size, lr=config.lr, seed=config.seed)
+
+    def timed(name, fn):
+        begin = time.perf_counter()
+        losses[name] = fn()
+        timings[name] = time.perf_counter() - begin
+
+    autoencoder = PoseAutoencoder(config)
+
+    def pose_loss(idx):
+        rec, posterior = autoencoder(poses[idx])
+        kl = torch.distributions.kl_divergence(posterior, torch.distributions.Normal(0.0, 1.0)).sum(-1)
+        return (pose_error(rec, rotations[idx], skeleton(rec), joints[idx])
+                + kl.clamp_min(config.kl_free_bits).mean() / (BODY_JOINTS * 9))
+    timed("pose", lambda: fit(autoencoder, pose_loss, epochs=config.pose_epochs, desc="pretrain pose", **fit_args))
+
+    posetext = PoseText(config, len(vocabulary))
+    ids, lengths = map(torch.from_numpy, vocabulary.encode_captions(items.captions, config.max_tokens))
+    pick = torch.Generator().manual_seed(config.seed)
+
+    def text_loss(idx):
+        k = torch.randint(3, (len(idx),), generator=pick)
+        chosen_lengths = lengths[idx, k]
+        return posetext.loss(poses[idx], ids[idx, k, :chosen_lengths.max()], chosen_lengths)
+    timed("text", lambda: fit(posetext, text_loss, epochs=config.text_epochs, desc="pretrain text", **fit_args))
+
+    regressor = PoseRegressor(config)
+    images = torch.from_numpy(items.images)
+
+    def image_loss(idx):
+        predicted = regressor(images[idx])
+        return pose_error(predicted, rotations[idx], skeleton(predicted), joints[idx])
+    timed("image", lambda: fit(regressor, image_loss, epochs=config.image_epochs, desc="pretrain image", **fit_args))
+
+    save_json(config, out / "config.json")
+    vocabulary.save(out / "vocabulary.json")
+    torch.save({"pose": autoencoder.trunk.state_dict(), "text": posetext.text.state_dict(),
+                "image": regressor.encoder.state_dict()}, out / "encoders.pt")
+    (out / "pretrain.json").write_text(json.dumps({"seconds": timings, "epoch_losses": losses, "items": len(items),
+                                                   "vocabulary": len(vocabulary), "config": asdict(config)},
+                                                  indent=1) + "\n")
+    start = time.perf_counter()
+    split_features(FrozenEncoders(out), data_dir, "train", items)
+    timings["features"] = time.perf_counter() - start
+    return timings
+

@@ -1,0 +1,134 @@
+"""`embroider train`: fit PoseEmbroider or the Aligner on cached frozen features, with validation,
+checkpoints (`checkpoint_last.pt` every epoch, `checkpoint_best.pt` by validation mRecall) and resume.
+
+Captions: a random one of the 3 each time an item is drawn; validation uses caption (index mod 3).
+Validation items are train subjects held out from fitting (default) or, as published, the val split.
+"""
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from . import EmbroiderError
+from .config import RunConfig, save_json
+from .data import holdout_by_subject
+from .evaluate import inputs, retrieval
+from .features import FrozenEncoders, split_features
+from .model import build_model
+from .runs import checkpoint_path, device
+
+
+def split_items(config: RunConfig, encoders: FrozenEncoders, data_dir: Path):
+    """(features of the training split, fitting indices, validation features)."""
+    train = split_features(encoders, data_dir, "train")
+    everything = np.arange(len(train["ids"]))
+    if config.train.validate_on == "val":
+        return train, everything, split_features(encoders, data_dir, "val")
+    fit, held = holdout_by_subject(np.asarray(train["subjects"]), config.train.val_fraction, config.train.seed)
+    return train, fit, {k: v[held] if torch.is_tensor(v) else [v[i] for i in held] for k, v in train.items()}
+
+
+def schedule(config: RunConfig, steps_per_epoch: int):
+    total = config.train.epochs * steps_per_epoch
+    if config.train.schedule == "constant":
+        return lambda step: 1.0
+    return lambda step: 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
+
+
+class Trainer:
+    def __init__(self, run_dir: Path, data_dir: Path, config: RunConfig):
+        self.run_dir, self.config = Path(run_dir), config
+        self.encoders = FrozenEncoders(config.encoders)
+        self.features, self.fit_indices, validation = split_items(config, self.encoders, data_dir)
+        n_val = len(validation["ids"])
+        self.validation = {k: v.to(device()) for k, v in inputs(validation, range(n_val), np.arange(n_val) % 3).items()}
+        torch.manual_seed(config.train.seed)
+        self.model = build_model(self.encoders.widths(), config.model).to(device())
+        self.optimiser = torch.optim.Adam(self.model.parameters(), lr=config.train.lr)
+        self.batch_size = min(config.train.batch_size, len(self.fit_indices))
+        self.steps_per_epoch = len(self.fit_indices) // self.batch_size
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimiser, schedule(config, self.steps_per_epoch))
+        self.epoch, self.best = 0, -1.0
+
+    def save(self, which: str):
+        state = {"model": self.model.state_dict(), "optimiser": self.optimiser.state_dict(),
+                 "scheduler": self.scheduler.state_dict(), "epoch": self.epoch, "best": self.best,
+                 "rng": torch.get_rng_state()}
+        path = checkpoint_path(self.run_dir, which)
+        torch.save(state, path.with_suffix(".tmp"))
+        path.with_suffix(".tmp").replace(path)
+
+    def resume(self):
+        state = torch.load(checkpoint_path(self.run_dir, "last"), map_location=device(), weights_only=True)
+        self.model.load_state_dict(state["model"])
+        self.optimiser.load_state_dict(state["optimiser"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.epoch, self.best = state["epoch"], state["best"]
+        torch.set_rng_state(state["rng"].cpu())
+
+    def train_epoch(self) -> float:
+        """One pass over the fitting items in an order (and caption choice) fixed by (seed, epoch)."""
+        generator = torch.Generator().manual_seed(self.config.train.seed * 100_003 + self.epoch)
+        order = torch.as_tensor(self.fit_indices)[torch.randperm(len(self.fit_indices), generator=generator)]
+        captions = torch.randint(3, (len(order),), generator=generator)
+        self.model.train()
+        total = 0.0
+        bar = tqdm(range(self.steps_per_epoch), desc=f"epoch {self.epoch + 1}/{self.config.train.epochs}",
+                   unit="step", leave=False)
+        for step in bar:
+            pick = slice(step * self.batch_size, (step + 1) * self.batch_size)
+            batch = {k: v.to(device()) for k, v in inputs(self.features, order[pick], captions[pick]).items()}
+            loss = torch.stack(list(self.model.loss_terms(batch).values())).mean()
+            if not torch.isfinite(loss):
+                raise FloatingPointError(f"epoch {self.epoch + 1}: the loss is not finite")
+            self.optimiser.zero_grad()
+            loss.backward()
+            self.optimiser.step()
+            self.scheduler.step()
+            total += loss.item()
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+        return total / self.steps_per_epoch
+
+    def run(self) -> dict:
+        start = time.perf_counter()
+        with open(self.run_dir / "log.jsonl", "a") as log:
+            while self.epoch < self.config.train.epochs:
+                loss = self.train_epoch()
+                self.epoch += 1
+                record = {"epoch": self.epoch, "loss": loss, "lr": self.scheduler.get_last_lr()[0],
+                          "temperature": self.model.temperature.item()}
+                if self.epoch % self.config.train.eval_every == 0 or self.epoch == self.config.train.epochs:
+                    metrics = retrieval(self.model, self.validation)
+                    record["val_mRecall"] = metrics["mRecall"]
+                    if metrics["mRecall"] > self.best:
+                        self.best = metrics["mRecall"]
+                        self.save("best")
+                self.save("last")
+                log.write(json.dumps(record) + "\n")
+                log.flush()
+                tqdm.write(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in record.items()))
+        return {"seconds": time.perf_counter() - start, "best_val_mRecall": self.best, "epochs": self.epoch}
+
+
+def train(run_dir: Path, data_dir: Path, config: RunConfig | None = None, resume: bool = False) -> dict:
+    """Start a run in an empty `run_dir` with `config`, or resume the run saved there."""
+    run_dir = Path(run_dir)
+    if resume:
+        if not checkpoint_path(run_dir, "last").exists():
+            raise EmbroiderError(f"{run_dir}: nothing to resume (no checkpoint_last.pt)")
+        config = RunConfig.load(run_dir / "config.json")
+    elif (run_dir / "config.json").exists():
+        raise EmbroiderError(f"{run_dir} already holds a run; use --resume to continue it or another --out")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    trainer = Trainer(run_dir, data_dir, config)
+    if resume:
+        trainer.resume()
+    else:
+        save_json(config, run_dir / "config.json")
+    summary = trainer.run()
+    (run_dir / "train.json").write_text(json.dumps(summary, indent=1) + "\n")
+    return summary

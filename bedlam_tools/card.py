@@ -46,30 +46,37 @@ def _counts(manifest) -> str:
     return "\n".join(rows)
 
 
-def _schema() -> str:
+def _schema(schema=shards.SCRIPT_SCHEMA, columns_help=shards.SCRIPT_COLUMNS_HELP) -> str:
     rows = ["| column | type | content |", "|---|---|---|"]
-    rows += [f"| `{f.name}` | `{f.type}` | {shards.SCRIPT_COLUMNS_HELP[f.name]} |" for f in shards.SCRIPT_SCHEMA]
+    rows += [f"| `{f.name}` | `{f.type}` | {columns_help[f.name]} |" for f in schema]
     return "\n".join(rows)
 
 
 def _caption_lengths(out: Path, split: str, captions: list[list[str]]) -> str:
+    labels = ("full", "simplified", "pruned")
+    lengths = {label: [len(row[k].split()) for row in captions] for k, label in enumerate(labels)}
+    name = f"card/{split}_caption_lengths.png"
+    length_histogram(out / name, lengths, "caption")
+    means = ", ".join(f"{label} {np.mean(v):.0f}" for label, v in lengths.items())
+    return f"Caption length (mean words: {means}):\n\n![caption lengths]({name})"
+
+
+def length_histogram(path: Path, lengths: dict[str, list[int]], unit: str):
+    """A PNG histogram of words per text, one overlaid series per label (empty series left out)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    lengths = np.array([[len(c.split()) for c in row] for row in captions])
     fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
-    for k, label in enumerate(("full", "simplified", "pruned")):
-        ax.hist(lengths[:, k], bins=40, alpha=0.5, label=label)
-    ax.set_xlabel("words per caption")
-    ax.set_ylabel("captions")
+    for label, values in lengths.items():
+        if values:
+            ax.hist(values, bins=40, alpha=0.5, label=label)
+    ax.set_xlabel(f"words per {unit}")
+    ax.set_ylabel(f"{unit}s")
     ax.legend()
     fig.tight_layout()
-    name = f"card/{split}_caption_lengths.png"
-    fig.savefig(out / name)
+    fig.savefig(path)
     plt.close(fig)
-    means = ", ".join(f"{label} {lengths[:, k].mean():.0f}" for k, label in enumerate(("full", "simplified", "pruned")))
-    return f"Caption length (mean words: {means}):\n\n![caption lengths]({name})"
 
 
 def _frequencies(table, top: int = 25) -> str:

@@ -5,6 +5,7 @@ whole. The schema follows DESIGN section 6; `image` is a struct of bytes and pat
 of `datasets.Image`, so `datasets.load_dataset("parquet", ...)` shows images.
 """
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -45,6 +46,27 @@ SCRIPT_COLUMNS_HELP = {
     "contacts": "self-contacts on the body mesh {part_a, part_b}",
 }
 
+# BEDLAM-Fix: pairs of BEDLAM-Script poses, A (start) -> B (target); paircodes reuse the posecode struct.
+FIX_SCHEMA = pa.schema([
+    ("pair_id", pa.string()), ("split", pa.string()), ("pair_type", pa.string()), ("id_a", pa.string()),
+    ("id_b", pa.string()), ("same_subject", pa.bool_()), ("in_sequence", pa.bool_()), ("time_diff_s", pa.float32()),
+    ("similarity", pa.float32()), ("posecode_difference", pa.int32()), ("instructions", pa.list_(pa.string())),
+    ("paircodes", pa.list_(POSECODE)), ("pose_a", _VEC3), ("pose_b", _VEC3),
+])
+FIX_COLUMNS_HELP = {
+    "pair_id": "unique pair id (split-number; in-sequence pairs first)", "split": "train or val",
+    "pair_type": "in (same sequence, B < 0.5 s after A), out-same-subject, out-other-subject",
+    "id_a": "BEDLAM-Script id of pose A (start)", "id_b": "BEDLAM-Script id of pose B (target)",
+    "same_subject": "A and B show the same person", "in_sequence": "A and B come from the same sequence",
+    "time_diff_s": "time of B minus time of A (s); null out of sequence",
+    "similarity": "semantic similarity of A and B used for mining (cosine)",
+    "posecode_difference": "number of posecode categories that differ between A and B",
+    "instructions": "up to 3 instructions from A to B (normal, simplified, normal); empty ones dropped",
+    "paircodes": "measured paircodes {kind, subject, second, category, value = A - B} and super-paircodes "
+                 "(noise-free, neutral ones left out)",
+    "pose_a": "52x3 SMPL-H axis-angle of A (as in BEDLAM-Script)", "pose_b": "52x3 SMPL-H axis-angle of B",
+}
+
 
 def vectors(array: np.ndarray) -> pa.Array:
     """(N, J, 3) floats -> list<list<float32>> column."""
@@ -52,6 +74,13 @@ def vectors(array: np.ndarray) -> pa.Array:
     n, j, d = array.shape
     inner = pa.FixedSizeListArray.from_arrays(pa.array(array.reshape(-1)), d).cast(pa.list_(pa.float32()))
     return pa.ListArray.from_arrays(pa.array(np.arange(0, n * j + 1, j, dtype=np.int32)), inner)
+
+
+def to_vectors(column) -> np.ndarray:
+    """A list<list<float32>> column of 3-vectors -> (N, J, 3) float32 (the inverse of `vectors`)."""
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    flat = column.flatten().flatten().to_numpy(zero_copy_only=False)
+    return flat.astype(np.float32).reshape(len(column), -1, 3)
 
 
 def sha256(path: Path) -> str:
@@ -88,3 +117,23 @@ def read_rows(directory: Path, split: str | None = None, columns=None) -> pa.Tab
     """All rows of a dataset directory (or one split), in shard order."""
     files = sorted((Path(directory) / DATA_DIR).glob(f"{split or '*'}-*.parquet"))
     return pa.concat_tables([pq.read_table(f, columns=columns) for f in files]) if files else None
+
+
+class ShardLog:
+    """The completed shards of a split's build: shard k counts once DIR/data/<split>-<k>.parquet and its
+    record (`<state>/shard-<k>.json`: manifest entry and rejects) both exist, so a stopped build resumes."""
+
+    def __init__(self, out: Path, state: Path, split: str):
+        self.out, self.state, self.split = Path(out), Path(state), split
+
+    def done(self, k: int) -> tuple[dict, list] | None:
+        record = self.state / f"shard-{k:05d}.json"
+        if not (record.exists() and (self.out / shard_name(self.split, k)).exists()):
+            return None
+        saved = json.loads(record.read_text())
+        return saved["entry"], saved["rejects"]
+
+    def save(self, k: int, table: pa.Table, rejects: list) -> dict:
+        entry = write_atomic(table, self.out / shard_name(self.split, k))
+        write_text_atomic(json.dumps({"entry": entry, "rejects": rejects}), self.state / f"shard-{k:05d}.json")
+        return entry

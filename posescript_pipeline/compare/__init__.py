@@ -7,6 +7,7 @@
 Direction is always A -> B: every paircode is value(A) - value(B), and nothing stores a pair as (B, A).
 """
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -25,13 +26,15 @@ class Comparisons:
     measurements: PairMeasurements     # noise-free paircode values (P, 49) and both poses' posecodes
     contacts: list[list[tuple]]        # per pair, the touch records B has and A lacks
 
+    @cached_property
+    def _true_categories(self):
+        m = self.measurements
+        return categorise_pairs(m, 0, np.zeros(len(m), np.uint64), 0, noise=False)
+
     def paircodes(self, pair: int) -> list[dict]:
         """The noise-free paircodes of one pair (kind, joints, parts, value, category, eligibility), then
         the super-paircodes they produce."""
-        m = PairMeasurements(self.measurements.values[pair:pair + 1],
-                             *(type(x)(x.values[pair:pair + 1]) for x in (self.measurements.pose_a,
-                                                                           self.measurements.pose_b)))
-        return describe_paircodes(m, categorise_pairs(m, 0, np.zeros(1, np.uint64), 0, noise=False), 0)
+        return describe_paircodes(self.measurements, self._true_categories, pair)
 
 
 def _check(name, array, n=None):

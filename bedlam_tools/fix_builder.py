@@ -1,0 +1,221 @@
+"""BEDLAM-Fix: pose pairs mined from a BEDLAM-Script output, with three comparative instructions each.
+
+Stages: (1) read the split's poses, (2) similarity features (model-free posecode statements, or a
+trained PoseEmbroider's pose embeddings), (3) pair mining (one global step, memory linear in N),
+(4) one task per shard of pairs: instructions A -> B and paircodes, written atomically, (5) manifest,
+rejects and dataset card. A build that stops and is started again reuses its mined pairs and its
+completed shards and ends with the same files.
+"""
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from tqdm import tqdm
+
+from posescript_pipeline.compare import compare
+
+from . import shards
+from .engine import run_tasks
+from .pair_mining import MiningConfig, Pairs, PoseTable, mine_pairs, posecode_categories, posecode_features
+from .script_builder import _versions
+
+POSE_COLUMNS = ["id", "subject_id", "sequence_id", "time_s", "selection_rank", "joints", "pose", "contacts"]
+PAIR_TYPES = ("in", "out-same-subject", "out-other-subject")
+PUBLISHED = {"train": (50_000, 54_000), "val": (10_000, 12_000)}  # poses and pairs of the published BEDLAM-Fix
+MODEL_FREE = "posecodes"
+
+
+class FixError(Exception):
+    """A build that cannot start (one-line message for the user)."""
+
+
+@dataclass(frozen=True)
+class FixConfig:
+    split: str
+    similarity: str = MODEL_FREE    # or "embroider:RUN"
+    seed: int = 0
+    rows_per_shard: int = 2000
+    mining: MiningConfig = field(default_factory=MiningConfig)
+
+    def key(self) -> dict:
+        return asdict(self)
+
+
+def read_poses(script_dir: Path, split: str) -> pa.Table:
+    manifest = Path(script_dir) / "manifest.json"
+    if not manifest.exists():
+        raise FixError(f"{script_dir}: no manifest.json; expected a folder written by `bedlam-script build`")
+    if split not in json.loads(manifest.read_text())["splits"]:
+        raise FixError(f"{script_dir}: no {split} split in manifest.json")
+    table = shards.read_rows(script_dir, split, columns=POSE_COLUMNS)
+    if table is None or table.num_rows < 2:
+        raise FixError(f"{script_dir}: the {split} split has fewer than 2 poses; nothing to pair")
+    return table
+
+
+def similarity_features(table: pa.Table, similarity: str, categories) -> tuple[np.ndarray, np.ndarray]:
+    """(features, scale) such that cosine(i, j) = features[i] @ features[j] * scale[i] * scale[j]."""
+    if similarity == MODEL_FREE:
+        return posecode_features(*categories)
+    kind, _, run = similarity.partition(":")
+    if kind != "embroider" or not run:
+        raise FixError(f"--similarity {similarity!r}: expected {MODEL_FREE} or embroider:RUN")
+    if not Path(run).is_dir():
+        raise FixError(f"--similarity {similarity}: embroider run not found: {run}")
+    try:
+        from .embroider import EmbroiderError
+        from .embroider.inference import pose_embeddings
+    except ImportError as err:
+        raise FixError(f"--similarity {similarity}: embroider trainer not installed ({err})") from None
+    try:
+        emb = np.asarray(pose_embeddings(run, table), np.float32)
+    except EmbroiderError as err:
+        raise FixError(f"--similarity {similarity}: {err}") from None
+    if emb.ndim != 2 or len(emb) != table.num_rows or not np.isfinite(emb).all():
+        raise FixError(f"--similarity {similarity}: embeddings of shape {emb.shape}; expected ({table.num_rows}, D), "
+                       "finite")
+    norm = np.linalg.norm(emb, axis=1)
+    return emb, np.where(norm > 0, 1 / np.maximum(norm, 1e-12), 0).astype(np.float32)
+
+
+def pose_table(table: pa.Table, similarity: str) -> PoseTable:
+    cats, supers = posecode_categories(shards.to_vectors(table.column("joints")))
+    features, scale = similarity_features(table, similarity, (cats, supers))
+    subject, sequence = (table.column(c).to_numpy(zero_copy_only=False).astype(str) for c in ("subject_id",
+                                                                                                 "sequence_id"))
+    return PoseTable(ids=table.column("id").to_numpy(zero_copy_only=False).astype(str),
+                     group=np.unique(np.char.add(np.char.add(subject, "\0"), sequence), return_inverse=True)[1],
+                     subject=np.unique(subject, return_inverse=True)[1],
+                     time_s=table.column("time_s").to_numpy().astype(np.float64),
+                     order=table.column("selection_rank").to_numpy(),
+                     categories=np.concatenate([cats, supers], axis=1).astype(np.int8),
+                     features=features, scale=scale)
+
+
+def pair_types(pairs: Pairs, subject: np.ndarray) -> np.ndarray:
+    same = subject[pairs.a] == subject[pairs.b]
+    return np.where(pairs.in_sequence, PAIR_TYPES[0], np.where(same, PAIR_TYPES[1], PAIR_TYPES[2]))
+
+
+def _paircode_rows(rows: list[dict]) -> list[dict]:
+    return [{"kind": r["kind"], "subject": r["parts"][0], "second": r["parts"][1] if len(r["parts"]) > 1 else "",
+             "category": r["category"], "value": r.get("value", float("nan"))}
+            for r in rows if r["category"] != "ignored"]
+
+
+def write_instructions(job: dict, seed: int) -> tuple[pa.Table, list]:
+    """One shard: three instructions per pair (A -> B); pairs with nothing to say go to the rejects."""
+    ids_a, ids_b = job["id_a"], job["id_b"]
+    result = compare(job["joints_a"], job["joints_b"], job["pose_a"], job["pose_b"], seed=seed,
+                     pair_ids=[f"{a}->{b}" for a, b in zip(ids_a, ids_b)], texts=3,
+                     contacts_a=job["contacts_a"], contacts_b=job["contacts_b"])
+    texts = [[t for t in row if t] for row in result.texts]
+    good = [p for p, row in enumerate(texts) if row]
+    rejects = [{"pair_id": job["pair_id"][p], "id_a": ids_a[p], "id_b": ids_b[p], "stage": "instructions",
+                "reason": "no difference to describe (all 3 instructions empty)"} for p, row in enumerate(texts)
+               if not row]
+    columns = {name: [job[name][p] for p in good] for name in ("pair_id", "pair_type", "id_a", "id_b",
+                                                                 "same_subject", "in_sequence", "time_diff_s",
+                                                                 "similarity", "posecode_difference")}
+    columns["time_diff_s"] = [None if np.isnan(t) else t for t in columns["time_diff_s"]]
+    table = pa.table({**columns, "split": [job["split"]] * len(good), "instructions": [texts[p] for p in good],
+                      "paircodes": [_paircode_rows(result.paircodes(p)) for p in good],
+                      "pose_a": shards.vectors(job["pose_a"][good]), "pose_b": shards.vectors(job["pose_b"][good])})
+    return table.select(shards.FIX_SCHEMA.names).cast(shards.FIX_SCHEMA), rejects
+
+
+class FixBuild:
+    """One split's BEDLAM-Fix build from a BEDLAM-Script folder into an output folder."""
+
+    def __init__(self, config: FixConfig, script_dir: Path, out: Path, card_images: str = "render"):
+        self.config, self.script_dir, self.out = config, Path(script_dir), Path(out)
+        self.card_images = card_images
+        self.state = self.out / f".build-{config.split}"
+
+    def run(self, workers: int = 0, engine: str = "local", ray_address: str | None = None, progress: bool = True):
+        poses = read_poses(self.script_dir, self.config.split)
+        table = pose_table(poses, self.config.similarity)
+        self._prepare()
+        pairs = self._pairs(table, progress)
+        entries, rejects = self._shards(poses, table, pairs, workers, engine, ray_address, progress)
+        self._finish(poses, table, pairs, entries, rejects)
+
+    def _prepare(self):
+        (self.out / shards.DATA_DIR).mkdir(parents=True, exist_ok=True)
+        self.state.mkdir(exist_ok=True)
+        script = json.loads((self.script_dir / "manifest.json").read_text())["splits"][self.config.split]
+        wanted = json.dumps({**self.config.key(), "script_shards": [e["sha256"] for e in script["shards"]]},
+                            sort_keys=True)
+        config_file = self.state / "config.json"
+        if config_file.exists() and config_file.read_text() != wanted:
+            raise FixError(f"{self.out} holds a {self.config.split} build from other poses or options "
+                           f"({config_file}); use another --out or delete it")
+        shards.write_text_atomic(wanted, config_file)
+
+    def _pairs(self, table: PoseTable, progress: bool) -> Pairs:
+        cached = self.state / "pairs.npz"
+        if cached.exists():
+            with np.load(cached) as f:
+                return Pairs(*(f[name] for name in Pairs.__dataclass_fields__))
+        pairs = mine_pairs(table, self.config.mining, self.config.seed, progress)
+        tmp = self.state / "pairs.tmp.npz"
+        np.savez(tmp, **asdict(pairs))
+        tmp.replace(cached)
+        return pairs
+
+    def _jobs(self, poses: pa.Table, table: PoseTable, pairs: Pairs) -> list[dict]:
+        joints, rot = shards.to_vectors(poses.column("joints")), shards.to_vectors(poses.column("pose"))
+        contacts = [[(c["part_a"], c["part_b"]) for c in row] for row in poses.column("contacts").to_pylist()]
+        types = pair_types(pairs, table.subject)
+        size, split = self.config.rows_per_shard, self.config.split
+        jobs = []
+        for start in range(0, len(pairs), size):
+            s = slice(start, start + size)
+            a, b = pairs.a[s], pairs.b[s]
+            jobs.append({"split": split, "pair_id": [f"{split}-{k:06d}" for k in range(start, start + len(a))],
+                         "pair_type": types[s].tolist(), "id_a": table.ids[a].tolist(), "id_b": table.ids[b].tolist(),
+                         "same_subject": (table.subject[a] == table.subject[b]).tolist(),
+                         "in_sequence": pairs.in_sequence[s].tolist(), "time_diff_s": pairs.time_diff[s].tolist(),
+                         "similarity": pairs.similarity[s].tolist(), "posecode_difference": pairs.difference[s].tolist(),
+                         "joints_a": joints[a], "joints_b": joints[b], "pose_a": rot[a], "pose_b": rot[b],
+                         "contacts_a": [contacts[i] for i in a], "contacts_b": [contacts[i] for i in b]})
+        return jobs
+
+    def _shards(self, poses, table, pairs, workers, engine, ray_address, progress):
+        jobs = self._jobs(poses, table, pairs)
+        log = shards.ShardLog(self.out, self.state, self.config.split)
+        results = [log.done(k) for k in range(len(jobs))]
+        todo = [k for k, r in enumerate(results) if r is None]
+        bar = tqdm(total=len(pairs), initial=len(pairs) - sum(len(jobs[k]["id_a"]) for k in todo), unit="pair",
+                   desc=f"{self.config.split} instructions", disable=not progress)
+        tasks = [(jobs[k], self.config.seed) for k in todo]
+        for i, (shard, rejects) in run_tasks(write_instructions, tasks, workers=workers, engine=engine,
+                                             ray_address=ray_address):
+            results[todo[i]] = log.save(todo[i], shard, rejects), rejects
+            bar.update(len(jobs[todo[i]]["id_a"]))
+        bar.close()
+        return [entry for entry, _ in results], [r for _, rejects in results for r in rejects]
+
+    def _finish(self, poses, table, pairs, entries, rejects):
+        from .fix_card import write_fix_card
+
+        split = self.config.split
+        shards.write_text_atomic("".join(json.dumps(r, sort_keys=True) + "\n" for r in rejects),
+                                 self.out / f"rejects-{split}.jsonl")
+        manifest_path = self.out / "manifest.json"
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"dataset": "bedlam-fix",
+                                                                                        "splits": {}}
+        types = pair_types(pairs, table.subject)
+        rejected = {r["pair_id"] for r in rejects}
+        kept = np.array([f"{split}-{k:06d}" not in rejected for k in range(len(pairs))], bool)
+        manifest["splits"][split] = {
+            "config": self.config.key(), "versions": _versions(), "script": str(self.script_dir),
+            "counts": {"poses": poses.num_rows, "mined": len(pairs), "rows": sum(e["rows"] for e in entries),
+                       "rejects": len(rejects), **{t: int((types[kept] == t).sum()) for t in PAIR_TYPES},
+                       "poses_in_pairs": int(len(np.union1d(pairs.a[kept], pairs.b[kept])))},
+            "rejects_file": f"rejects-{split}.jsonl", "shards": entries,
+        }
+        shards.write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True), manifest_path)
+        write_fix_card(self.out, manifest, self.script_dir, self.card_images)

@@ -8,6 +8,8 @@ torch and anny are imported inside functions only: `rest_skeleton()` never needs
 """
 import json
 import logging
+import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -123,13 +125,29 @@ class AnnyRig:
         return out
 
 
+@cache
+def _init_warp_quietly():
+    """Initialise warp (Anny's kernels) without its log lines and, on a machine with no CUDA driver, without
+    the driver warning its native library prints straight to stderr (a Python error still shows)."""
+    import warp
+
+    warp.config.log_level = logging.ERROR
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        warp.init()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 class AnnyBody:
     """Anny posed by SMPL-H axis-angle. Outputs are in the SMPL y-up frame with the pelvis at the origin."""
 
     def __init__(self, dtype="float32"):
-        import warp
-
-        warp.config.log_level = logging.ERROR  # no CUDA banner or kernel-cache lines in the user's terminal
+        _init_warp_quietly()
         import anny
         import torch
 

@@ -103,7 +103,7 @@ def train(data_dir, out, kind, encoders, epochs, resume, published, assignments)
                 run_pretrain(Path(data_dir), encoders, EncoderConfig())
         config = RunConfig(str(Path(encoders).resolve()), model, training)
     summary = run_train(Path(out), Path(data_dir), config, resume=resume)
-    click.echo(f"trained {summary['epochs']} epochs in {summary['seconds']:.1f} s, "
+    click.echo(f"trained {summary['epochs']} epochs in {sum(summary['seconds'].values()):.1f} s, "
                f"best validation mRecall {summary['best_val_mRecall']:.1f} -> {out}")
 
 

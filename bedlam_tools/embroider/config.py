@@ -19,13 +19,13 @@ class EncoderConfig:
     pose_width: int = 128
     pose_latent: int = 32
     kl_free_bits: float = 10.0
-    text_width: int = 128
+    text_width: int = 64
     text_layers: int = 1
     text_heads: int = 4
     max_tokens: int = 160
     min_word_count: int = 1
-    pose_epochs: int = 40
-    text_epochs: int = 20
+    pose_epochs: int = 30
+    text_epochs: int = 10
     image_epochs: int = 12
     batch_size: int = 64
     lr: float = 1e-3

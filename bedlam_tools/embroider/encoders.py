@@ -49,7 +49,8 @@ def sinusoids(length: int, width: int) -> torch.Tensor:
 
 
 class TextEncoder(nn.Module):
-    """Word embeddings + sinusoidal positions -> transformer encoder -> masked mean, (B, W)."""
+    """Word embeddings + sinusoidal positions -> transformer encoder -> masked mean, (B, W).
+    Dropout 0.1 on the embeddings, the attention output and the feed-forward, none on attention weights."""
 
     def __init__(self, config: EncoderConfig, vocabulary_size: int):
         super().__init__()
@@ -58,6 +59,7 @@ class TextEncoder(nn.Module):
         self.register_buffer("positions", sinusoids(config.max_tokens, width), persistent=False)
         self.dropout = nn.Dropout(0.1)
         layer = nn.TransformerEncoderLayer(width, config.text_heads, 2 * width, 0.1, "gelu", batch_first=True)
+        layer.self_attn.dropout = 0.0  # lets torch use its fused CPU attention
         self.transformer = nn.TransformerEncoder(layer, config.text_layers, enable_nested_tensor=False)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:

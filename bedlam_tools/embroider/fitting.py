@@ -2,9 +2,21 @@
 import torch
 from tqdm import tqdm
 
+SORT_WINDOW = 16  # batches whose items are sorted by length together
+
+
+def batches(n_items: int, batch_size: int, generator: torch.Generator, lengths: torch.Tensor | None = None) -> list:
+    """Shuffled mini-batches (the last partial one dropped). With `lengths`, items of similar length share
+    a batch (sorted within windows of shuffled items) and the batches come in random order: less padding."""
+    order = torch.randperm(n_items, generator=generator)
+    if lengths is not None:
+        order = torch.cat([w[lengths[w].argsort()] for w in order.split(batch_size * SORT_WINDOW)])
+    cut = [order[s:s + batch_size] for s in range(0, n_items - batch_size + 1, batch_size)]
+    return cut if lengths is None else [cut[i] for i in torch.randperm(len(cut), generator=generator)]
+
 
 def fit(module: torch.nn.Module, loss_fn, n_items: int, epochs: int, batch_size: int, lr: float, seed: int,
-        desc: str) -> list[float]:
+        desc: str, lengths: torch.Tensor | None = None) -> list[float]:
     """Train `module` on `loss_fn(indices) -> loss`; returns the mean loss of each epoch."""
     optimiser = torch.optim.Adam([p for p in module.parameters() if p.requires_grad], lr=lr)
     generator = torch.Generator().manual_seed(seed)
@@ -13,9 +25,9 @@ def fit(module: torch.nn.Module, loss_fn, n_items: int, epochs: int, batch_size:
     module.train()
     with tqdm(total=epochs * (n_items // batch_size), desc=desc, unit="step") as bar:
         for _ in range(epochs):
-            order, total = torch.randperm(n_items, generator=generator), 0.0
-            for start in range(0, n_items - batch_size + 1, batch_size):
-                loss = loss_fn(order[start:start + batch_size])
+            total = 0.0
+            for batch in batches(n_items, batch_size, generator, lengths):
+                loss = loss_fn(batch)
                 if not torch.isfinite(loss):
                     raise FloatingPointError(f"{desc}: the loss is not finite")
                 optimiser.zero_grad()

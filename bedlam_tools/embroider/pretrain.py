@@ -7,7 +7,6 @@ The encoder folder holds `config.json`, `vocabulary.json`, `encoders.pt`, `pretr
 and the cached frozen features (`features/`, the train split's computed here).
 """
 import json
-import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from .features import FrozenEncoders, split_features
 from .fitting import fit
 from .geometry import Skeleton, axis_angle_to_matrix, matrix_from_6d
 from .losses import pose_error, sym_info_nce
+from .timing import Stopwatch
 
 
 class PoseText(nn.Module):
@@ -52,65 +52,66 @@ class PoseRegressor(nn.Module):
         return matrix_from_6d(self.head(self.encoder(images).mean(1)).reshape(-1, BODY_JOINTS, 6))
 
 
-def pretrain(data_dir: Path, out: Path, config: EncoderConfig, items: Items | None = None) -> dict:
-    """Train and save the frozen encoders; returns seconds per stage."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(config.seed)
-    timings, losses = {}, {}
-    start = time.perf_counter()
-    items = items or read_split(data_dir, "train", config.image_size)
-    vocabulary = Vocabulary.build([c for caps in items.captions for c in caps], config.min_word_count)
-    timings["read"] = time.perf_counter() - start
-
-    poses = torch.from_numpy(items.poses)
-    skeleton = Skeleton()
-    with torch.no_grad():
-        rotations = axis_angle_to_matrix(poses)
-        joints = skeleton(rotations)
-    fit_args = dict(n_items=len(items), batch_size=config.batch_size, lr=config.lr, seed=config.seed)
-
-    def timed(name, fn):
-        begin = time.perf_counter()
-        losses[name] = fn()
-        timings[name] = time.perf_counter() - begin
-
+def train_pose(config: EncoderConfig, poses, rotations, joints, skeleton, **fit_args):
     autoencoder = PoseAutoencoder(config)
 
-    def pose_loss(idx):
+    def loss(idx):
         rec, posterior = autoencoder(poses[idx])
         kl = torch.distributions.kl_divergence(posterior, torch.distributions.Normal(0.0, 1.0)).sum(-1)
         return (pose_error(rec, rotations[idx], skeleton(rec), joints[idx])
                 + kl.clamp_min(config.kl_free_bits).mean() / (BODY_JOINTS * 9))
-    timed("pose", lambda: fit(autoencoder, pose_loss, epochs=config.pose_epochs, desc="pretrain pose", **fit_args))
+    return autoencoder.trunk, fit(autoencoder, loss, epochs=config.pose_epochs, desc="pretrain pose", **fit_args)
 
+
+def train_text(config: EncoderConfig, vocabulary: Vocabulary, captions, poses, **fit_args):
     posetext = PoseText(config, len(vocabulary))
-    ids, lengths = map(torch.from_numpy, vocabulary.encode_captions(items.captions, config.max_tokens))
+    ids, lengths = map(torch.from_numpy, vocabulary.encode_captions(captions, config.max_tokens))
     pick = torch.Generator().manual_seed(config.seed)
 
-    def text_loss(idx):
+    def loss(idx):
         k = torch.randint(3, (len(idx),), generator=pick)
-        chosen_lengths = lengths[idx, k]
-        return posetext.loss(poses[idx], ids[idx, k, :chosen_lengths.max()], chosen_lengths)
-    timed("text", lambda: fit(posetext, text_loss, epochs=config.text_epochs, desc="pretrain text", **fit_args))
+        chosen = lengths[idx, k]
+        return posetext.loss(poses[idx], ids[idx, k, :chosen.max()], chosen)
+    return posetext.text, fit(posetext, loss, epochs=config.text_epochs, desc="pretrain text",
+                              lengths=lengths.max(1).values, **fit_args)
 
+
+def train_image(config: EncoderConfig, images, rotations, joints, skeleton, **fit_args):
     regressor = PoseRegressor(config)
-    images = torch.from_numpy(items.images)
 
-    def image_loss(idx):
+    def loss(idx):
         predicted = regressor(images[idx])
         return pose_error(predicted, rotations[idx], skeleton(predicted), joints[idx])
-    timed("image", lambda: fit(regressor, image_loss, epochs=config.image_epochs, desc="pretrain image", **fit_args))
+    return regressor.encoder, fit(regressor, loss, epochs=config.image_epochs, desc="pretrain image", **fit_args)
 
+
+def pretrain(data_dir: Path, out: Path, config: EncoderConfig, items: Items | None = None) -> dict:
+    """Train and save the frozen encoders, cache the train features; returns wall seconds per stage."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(config.seed)
+    clock, nets, losses = Stopwatch(), {}, {}
+    with clock.stage("read"):
+        items = items or read_split(data_dir, "train", config.image_size)
+        vocabulary = Vocabulary.build([c for caps in items.captions for c in caps], config.min_word_count)
+        poses, images = torch.from_numpy(items.poses), torch.from_numpy(items.images)
+        skeleton = Skeleton()
+        with torch.no_grad():
+            rotations = axis_angle_to_matrix(poses)
+            joints = skeleton(rotations)
+    fit_args = dict(n_items=len(items), batch_size=config.batch_size, lr=config.lr, seed=config.seed)
+    with clock.stage("pose"):
+        nets["pose"], losses["pose"] = train_pose(config, poses, rotations, joints, skeleton, **fit_args)
+    with clock.stage("text"):
+        nets["text"], losses["text"] = train_text(config, vocabulary, items.captions, poses, **fit_args)
+    with clock.stage("image"):
+        nets["image"], losses["image"] = train_image(config, images, rotations, joints, skeleton, **fit_args)
     save_json(config, out / "config.json")
     vocabulary.save(out / "vocabulary.json")
-    torch.save({"pose": autoencoder.trunk.state_dict(), "text": posetext.text.state_dict(),
-                "image": regressor.encoder.state_dict()}, out / "encoders.pt")
-    (out / "pretrain.json").write_text(json.dumps({"seconds": timings, "epoch_losses": losses, "items": len(items),
+    torch.save({name: net.state_dict() for name, net in nets.items()}, out / "encoders.pt")
+    with clock.stage("features"):
+        split_features(FrozenEncoders(out), data_dir, "train", items)
+    (out / "pretrain.json").write_text(json.dumps({**clock.record(), "epoch_losses": losses, "items": len(items),
                                                    "vocabulary": len(vocabulary), "config": asdict(config)},
                                                   indent=1) + "\n")
-    start = time.perf_counter()
-    split_features(FrozenEncoders(out), data_dir, "train", items)
-    timings["features"] = time.perf_counter() - start
-    return timings
-
+    return clock.wall

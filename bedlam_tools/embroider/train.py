@@ -6,7 +6,6 @@ Validation items are train subjects held out from fitting (default) or, as publi
 """
 import json
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from .evaluate import inputs, retrieval
 from .features import FrozenEncoders, split_features
 from .model import build_model
 from .runs import checkpoint_path, device
+from .timing import Stopwatch
 
 
 def split_items(config: RunConfig, encoders: FrozenEncoders, data_dir: Path):
@@ -94,7 +94,6 @@ class Trainer:
         return total / self.steps_per_epoch
 
     def run(self) -> dict:
-        start = time.perf_counter()
         with open(self.run_dir / "log.jsonl", "a") as log:
             while self.epoch < self.config.train.epochs:
                 loss = self.train_epoch()
@@ -111,7 +110,7 @@ class Trainer:
                 log.write(json.dumps(record) + "\n")
                 log.flush()
                 tqdm.write(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in record.items()))
-        return {"seconds": time.perf_counter() - start, "best_val_mRecall": self.best, "epochs": self.epoch}
+        return {"best_val_mRecall": self.best, "epochs": self.epoch}
 
 
 def train(run_dir: Path, data_dir: Path, config: RunConfig | None = None, resume: bool = False) -> dict:
@@ -124,11 +123,16 @@ def train(run_dir: Path, data_dir: Path, config: RunConfig | None = None, resume
     elif (run_dir / "config.json").exists():
         raise EmbroiderError(f"{run_dir} already holds a run; use --resume to continue it or another --out")
     run_dir.mkdir(parents=True, exist_ok=True)
-    trainer = Trainer(run_dir, data_dir, config)
+    clock = Stopwatch()
+    with clock.stage("features"):
+        trainer = Trainer(run_dir, data_dir, config)
     if resume:
         trainer.resume()
     else:
         save_json(config, run_dir / "config.json")
-    summary = trainer.run()
+    with clock.stage("epochs"):
+        summary = trainer.run()
+    summary = {**summary, **clock.record(), "fit_items": len(trainer.fit_indices),
+               "validation_items": len(trainer.validation["pose"]), "resumed": resume}
     (run_dir / "train.json").write_text(json.dumps(summary, indent=1) + "\n")
     return summary

@@ -117,9 +117,10 @@ def _examples(out: Path, split: str, table, script_dir: Path, images: str) -> st
 
     rows = _example_rows(table)
     pictures = _rendered(rows) if images == "render" else _cropped(rows, script_dir)
-    what = ("posed body, front then side view (in the front view the body's left is on the picture's right)"
-            if images == "render" else "image crop")
+    what = ("the posed bodies, each from the front then from its left side; in the front view the body's left is "
+            "on the picture's right" if images == "render" else "their image crops")
     captions = [f"{r['pair_id']} ({r['pair_type']}): {r['instructions'][0]}" for r in rows]
     name = f"card/{split}_examples.png"
     contact_sheet(pictures, captions, columns=2).save(out / name)
-    return f"Example pairs, A on the left, B on the right ({what}), with their first instruction:\n\n![examples]({name})"
+    return f"Example pairs, A on the left and B on the right ({what}), with their first instruction:\n\n" \
+           f"![examples]({name})"

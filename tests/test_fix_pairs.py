@@ -1,6 +1,7 @@
 """BEDLAM-Fix builds on a tiny BEDLAM-Script output: files, mining constraints on the output, direction
 A -> B, determinism, resume, the embroider similarity, rejects and the CLI."""
 import json
+import shutil
 import sys
 import types
 
@@ -218,6 +219,21 @@ def test_cli_pairs_and_info(script, tmp_path):
     assert result.stdout.startswith("train: ") and "in-sequence" in result.stdout
     info = runner.invoke(bedlam_fix, ["info", str(tmp_path / "cli")])
     assert info.exit_code == 0 and "similarity posecodes" in info.output
+
+
+def test_cli_pairs_every_split_of_the_script_folder(script, tmp_path):
+    both = tmp_path / "script"
+    shutil.copytree(script, both)
+    ScriptBuild(BuildConfig(split="val", n=30, source="motion", rows_per_shard=40, contacts=False), both,
+                MotionSource()).run(progress=False, workers=1)
+    result = CliRunner().invoke(bedlam_fix, ["pairs", "--script", str(both), "--out", str(tmp_path / "fix"),
+                                             "--workers", "1", "--card-images", "none"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "fix" / "manifest.json").read_text())["splits"]
+    assert set(manifest) == {"train", "val"} and manifest["val"]["counts"]["poses"] == 30
+    val = pd.read_parquet(tmp_path / "fix" / "data" / "val-00000.parquet")
+    assert set(val.split) == {"val"} and val.id_a.str.contains("/m3/").all()
+    assert "## val" in (tmp_path / "fix" / "README.md").read_text()
 
 
 @pytest.mark.parametrize("args", [

@@ -141,13 +141,12 @@ class ScriptBuild:
         rows = selected[order]
         chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
         rank_chunks = [order[i:i + size] for i in range(0, len(rows), size)]
+        log = shards.ShardLog(self.out, self.state, self.config.split)
         entries, rejects = [None] * len(chunks), [None] * len(chunks)
         todo = []
         for k in range(len(chunks)):
-            done = self.state / f"shard-{k:05d}.json"
-            if done.exists() and (self.out / shards.shard_name(self.config.split, k)).exists():
-                record = json.loads(done.read_text())
-                entries[k], rejects[k] = record["entry"], record["rejects"]
+            if (done := log.done(k)) is not None:
+                entries[k], rejects[k] = done
             else:
                 todo.append(k)
         tasks = [(source, cands.take(chunks[k]), rank_chunks[k], self.config) for k in todo]
@@ -156,10 +155,7 @@ class ScriptBuild:
         for i, (table, shard_rejects) in run_tasks(build_shard, tasks, workers=workers, engine=engine,
                                                    ray_address=ray_address):
             k = todo[i]
-            entries[k] = shards.write_atomic(table, self.out / shards.shard_name(self.config.split, k))
-            rejects[k] = shard_rejects
-            shards.write_text_atomic(json.dumps({"entry": entries[k], "rejects": shard_rejects}),
-                                     self.state / f"shard-{k:05d}.json")
+            entries[k], rejects[k] = log.save(k, table, shard_rejects), shard_rejects
             bar.update(len(chunks[k]))
         bar.close()
         return entries, [r for shard in rejects for r in shard]

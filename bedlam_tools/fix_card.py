@@ -113,10 +113,15 @@ def _side_by_side(a: np.ndarray, b: np.ndarray, gap: int = 12) -> np.ndarray:
 
 
 def _examples(out: Path, split: str, table, script_dir: Path, images: str) -> str:
-    from .render import contact_sheet
+    from .render import RenderError, contact_sheet
 
     rows = _example_rows(table)
-    pictures = _rendered(rows) if images == "render" else _cropped(rows, script_dir)
+    try:
+        pictures = _rendered(rows) if images == "render" else None
+    except (RenderError, ImportError):  # no OpenGL or no body model here: the crops still show the pairs
+        images = "crops"
+    if images == "crops":
+        pictures = _cropped(rows, script_dir)
     what = ("the posed bodies, each from the front then from its left side; in the front view the body's left is "
             "on the picture's right" if images == "render" else "their image crops")
     captions = [f"{r['pair_id']} ({r['pair_type']}): {r['instructions'][0]}" for r in rows]

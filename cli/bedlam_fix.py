@@ -33,13 +33,16 @@ def _splits(script: str, split: str | None) -> list[str]:
 @main.command()
 @click.option("--script", "script", type=click.Path(file_okay=False), default="data/bedlam-script", show_default=True,
               help="BEDLAM-Script folder (written by `bedlam-script build`).")
-@click.option("--out", type=click.Path(file_okay=False), default="data/bedlam-fix", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="data/bedlam-fix", show_default=True,
+              help="Output folder (train and val may share it).")
 @click.option("--split", type=click.Choice(SPLITS), default=None, help="One split (default: every split of --script).")
 @click.option("--similarity", default=MODEL_FREE, show_default=True,
               help="Semantic similarity for mining: 'posecodes' (cosine of the poses' describable posecode "
                    "statements, no model) or 'embroider:RUN' (pose embeddings of a trained PoseEmbroider run).")
-@click.option("--min-similarity", type=float, default=DEFAULTS.min_similarity, show_default=True)
-@click.option("--max-similarity", type=float, default=DEFAULTS.max_similarity, show_default=True)
+@click.option("--min-similarity", type=float, default=DEFAULTS.min_similarity, show_default=True,
+              help="A and B must be more similar than this (strict).")
+@click.option("--max-similarity", type=float, default=DEFAULTS.max_similarity, show_default=True,
+              help="... and less similar than this (strict): not near-duplicates.")
 @click.option("--top-k", type=click.IntRange(1), default=DEFAULTS.top_k, show_default=True,
               help="Only each B's K most similar poses can be its A.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same pairs and instructions.")
@@ -49,7 +52,8 @@ def _splits(script: str, split: str | None) -> list[str]:
 @click.option("--ray-address", default=None, help="Address of a running Ray cluster (default: start a local one).")
 @click.option("--rows-per-shard", type=click.IntRange(1), default=2000, show_default=True)
 @click.option("--card-images", type=click.Choice(["render", "crops", "none"]), default="render", show_default=True,
-              help="Example pairs in the card: posed bodies (needs OpenGL), the image crops, or none.")
+              help="Example pairs in the card: posed bodies (the crops when OpenGL is missing), the image "
+                   "crops, or none.")
 def pairs(script, out, split, similarity, min_similarity, max_similarity, top_k, seed, workers, engine, ray_address,
           rows_per_shard, card_images):
     """Mine pose pairs from a BEDLAM-Script folder and write three instructions per pair.

@@ -247,6 +247,19 @@ def test_cli_user_errors_exit_2(script, tmp_path, args):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
 
 
+def test_card_falls_back_to_the_crops_without_opengl(script, tmp_path, monkeypatch):
+    from bedlam_tools import fix_card
+    from bedlam_tools.render import RenderError
+
+    def no_gl(rows):
+        raise RenderError("no OpenGL here (test)")
+
+    monkeypatch.setattr(fix_card, "_rendered", no_gl)
+    out = tmp_path / "no_gl"
+    FixBuild(CONFIG, script, out, card_images="render").run(progress=False, workers=1)
+    assert "their image crops" in (out / "README.md").read_text() and (out / "card" / "train_examples.png").exists()
+
+
 @pytest.mark.slow
 def test_card_renders_the_pairs(script, tmp_path):
     from PIL import Image

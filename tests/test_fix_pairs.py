@@ -268,3 +268,17 @@ def test_card_renders_the_pairs(script, tmp_path):
     FixBuild(CONFIG, script, out, card_images="render").run(progress=False, workers=1)
     picture = np.asarray(Image.open(out / "card" / "train_examples.png").convert("L"))
     assert picture.shape[1] > 4 * 176 and (picture < 200).mean() > 0.02  # bodies drawn, not a blank sheet
+
+
+@pytest.mark.slow
+def test_end_to_end_on_the_default_synthetic_build(tmp_path):
+    from cli.bedlam_script import main as bedlam_script
+
+    script, out = tmp_path / "script", tmp_path / "fix"
+    built = CliRunner().invoke(bedlam_script, ["build", "--n", "150", "--out", str(script), "--workers", "1"])
+    assert built.exit_code == 0, built.output
+    result = CliRunner().invoke(bedlam_fix, ["pairs", "--script", str(script), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_parquet(out / "data")
+    assert len(rows) > 20 and rows.instructions.map(len).min() >= 1
+    assert (out / "card" / "train_examples.png").exists()

@@ -47,7 +47,10 @@ def read_poses(script_dir: Path, split: str) -> pa.Table:
     manifest = Path(script_dir) / "manifest.json"
     if not manifest.exists():
         raise FixError(f"{script_dir}: no manifest.json; expected a folder written by `bedlam-script build`")
-    if split not in json.loads(manifest.read_text())["splits"]:
+    content = json.loads(manifest.read_text())
+    if content.get("dataset") != "bedlam-script":
+        raise FixError(f"{script_dir}: a {content.get('dataset')} folder; expected a BEDLAM-Script folder")
+    if split not in content["splits"]:
         raise FixError(f"{script_dir}: no {split} split in manifest.json")
     table = shards.read_rows(script_dir, split, columns=POSE_COLUMNS)
     if table is None or table.num_rows < 2:

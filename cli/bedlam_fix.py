@@ -89,7 +89,10 @@ def info(directory):
     manifest = Path(directory) / "manifest.json"
     if not manifest.exists():
         _fail(f"{directory}: no manifest.json; expected a folder written by `bedlam-fix pairs`")
-    for split, entry in sorted(json.loads(manifest.read_text())["splits"].items()):
+    content = json.loads(manifest.read_text())
+    if content.get("dataset") != "bedlam-fix":
+        _fail(f"{directory}: a {content.get('dataset')} folder; expected one written by `bedlam-fix pairs`")
+    for split, entry in sorted(content["splits"].items()):
         _summary(directory, split)
         cfg = entry["config"]
         click.echo(f"  {len(entry['shards'])} shards, similarity {cfg['similarity']}, seed {cfg['seed']}, "

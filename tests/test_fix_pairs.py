@@ -150,6 +150,12 @@ def test_worker_count_does_not_change_the_output(script, built, tmp_path):
     assert files(fix(script, tmp_path / "two", workers=2)) == files(built)
 
 
+@pytest.mark.slow
+def test_ray_engine_writes_identical_shards(script, built, tmp_path):
+    pytest.importorskip("ray")
+    assert files(fix(script, tmp_path / "ray", engine="ray", workers=2)) == files(built)
+
+
 def test_another_seed_gives_other_instructions(script, rows, tmp_path):
     other = pd.read_parquet(fix(script, tmp_path / "seed1", FixConfig(split="train", seed=1, rows_per_shard=40),
                                 workers=1) / "data")
@@ -240,8 +246,11 @@ def test_cli_pairs_every_split_of_the_script_folder(script, tmp_path):
     lambda script, tmp: ["pairs", "--script", str(tmp / "nothing"), "--out", str(tmp / "x")],
     lambda script, tmp: ["pairs", "--script", str(script), "--out", str(tmp / "x"), "--similarity", "embroider:/nope"],
     lambda script, tmp: ["info", str(tmp)],
+    lambda script, tmp: ["info", str(script)],
+    lambda script, tmp: ["pairs", "--script", str(tmp / "out"), "--out", str(tmp / "x")],  # a BEDLAM-Fix folder
 ])
-def test_cli_user_errors_exit_2(script, tmp_path, args):
+def test_cli_user_errors_exit_2(script, built, tmp_path, args):
+    shutil.copytree(built, tmp_path / "out")
     result = CliRunner().invoke(bedlam_fix, args(script, tmp_path))
     assert result.exit_code == 2, result.output
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")

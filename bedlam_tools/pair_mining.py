@@ -84,7 +84,7 @@ def posecode_features(categories: np.ndarray, supers: np.ndarray) -> tuple[np.nd
     super-posecode; the cosine of two poses is the share of the statements they have in common.
     Returns (features, 1 / norm) with 0/1 features, so the similarity search is exact (integer dot
     products) and does not depend on how it is chunked."""
-    describable = CATALOGUE.eligibility[:, :categories.max(initial=0) + 1] > 0
+    describable = CATALOGUE.eligibility > 0
     column = np.full(describable.shape, -1)
     column[describable] = np.arange(describable.sum())
     rows, codes = np.nonzero(categories >= 0)

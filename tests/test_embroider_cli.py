@@ -104,6 +104,18 @@ def test_training_writes_config_log_and_checkpoints(runs, kind):
     assert [r["epoch"] for r in log] == [1, 2, 3] and all("val_mRecall" in r for r in log)
     assert log[-1]["loss"] < log[0]["loss"]
     assert (run / "checkpoint_last.pt").exists() and (run / "checkpoint_best.pt").exists()
+    summary = json.loads((run / "train.json").read_text())
+    assert (summary["fit_items"], summary["validation_items"]) == (56, 8)  # 1 of the 8 train subjects held out
+
+
+def test_published_flag_restores_the_original_behaviours(data, encoders, tmp_path):
+    result = invoke(*train_args(data, encoders, tmp_path / "published", epochs=1), "--published")
+    assert result.exit_code == 0, result.output
+    config = RunConfig.load(tmp_path / "published" / "config.json")
+    assert config.model.published_leaky_targets and config.model.feature_noise == 0.1
+    assert config.train.schedule == "constant" and config.train.validate_on == "val"
+    summary = json.loads((tmp_path / "published" / "train.json").read_text())
+    assert summary["fit_items"] == 64 and summary["validation_items"] == 24  # selection on the val split
 
 
 def test_eval_prints_both_models_and_saves_json(runs, data):

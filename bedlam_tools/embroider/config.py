@@ -15,7 +15,8 @@ MODALITIES = ("image", "pose", "text")  # always in this (alphabetical) order
 class EncoderConfig:
     """The three frozen uni-modal encoders and their pretraining."""
     image_size: tuple[int, int] = (64, 48)  # H, W the crops are resized to
-    image_channels: tuple[int, ...] = (16, 32, 64, 128)  # one stride-2 conv block each
+    image_channels: tuple[int, ...] = (16, 32, 64, 128)  # one block each, halving the resolution
+    image_block_depth: int = 2  # 3x3 convs per block
     pose_width: int = 128
     pose_latent: int = 32
     kl_free_bits: float = 10.0
@@ -25,8 +26,8 @@ class EncoderConfig:
     max_tokens: int = 160
     min_word_count: int = 1
     pose_epochs: int = 30
-    text_epochs: int = 10
-    image_epochs: int = 12
+    text_epochs: int = 20
+    image_epochs: int = 25
     batch_size: int = 64
     lr: float = 1e-3
     seed: int = 1

@@ -70,14 +70,17 @@ class TextEncoder(nn.Module):
 
 
 class ImageEncoder(nn.Module):
-    """Small CNN on [0, 1] RGB crops: stride-2 conv blocks; the last feature map's cells are the tokens."""
+    """Small CNN on [0, 1] RGB crops: blocks of 3x3 convs (the first of stride 2); the last feature map's cells
+    are the tokens."""
 
     def __init__(self, config: EncoderConfig):
         super().__init__()
         blocks, channels = [], 3
         for out in config.image_channels:
-            blocks += [nn.Conv2d(channels, out, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(out), nn.ReLU()]
-            channels = out
+            for i in range(config.image_block_depth):
+                blocks += [nn.Conv2d(channels, out, 3, stride=2 if i == 0 else 1, padding=1, bias=False),
+                           nn.BatchNorm2d(out), nn.ReLU()]
+                channels = out
         self.net = nn.Sequential(*blocks)
         self.width = channels
 

@@ -1,8 +1,15 @@
 """A plain Adam loop over shuffled mini-batches of item indices, with a progress bar (used by pretraining)."""
+import math
+
 import torch
 from tqdm import tqdm
 
 SORT_WINDOW = 16  # batches whose items are sorted by length together
+
+
+def cosine_decay(total_steps: int):
+    """Learning-rate factor of a step: half a cosine from 1 to 0 over `total_steps`."""
+    return lambda step: 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
 
 
 def batches(n_items: int, batch_size: int, generator: torch.Generator, lengths: torch.Tensor | None = None) -> list:
@@ -17,15 +24,18 @@ def batches(n_items: int, batch_size: int, generator: torch.Generator, lengths: 
 
 def fit(module: torch.nn.Module, loss_fn, n_items: int, epochs: int, batch_size: int, lr: float, seed: int,
         desc: str, lengths: torch.Tensor | None = None) -> list[float]:
-    """Train `module` on `loss_fn(indices) -> loss`; returns the mean loss of each epoch."""
+    """Train `module` on `loss_fn(indices) -> loss` with Adam and a cosine learning-rate decay; returns the
+    mean loss of each epoch."""
     optimiser = torch.optim.Adam([p for p in module.parameters() if p.requires_grad], lr=lr)
     generator = torch.Generator().manual_seed(seed)
     batch_size = min(batch_size, n_items)
+    total = epochs * (n_items // batch_size)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, cosine_decay(total))
     history = []
     module.train()
-    with tqdm(total=epochs * (n_items // batch_size), desc=desc, unit="step") as bar:
+    with tqdm(total=total, desc=desc, unit="step") as bar:
         for _ in range(epochs):
-            total = 0.0
+            summed = 0.0
             for batch in batches(n_items, batch_size, generator, lengths):
                 loss = loss_fn(batch)
                 if not torch.isfinite(loss):
@@ -33,9 +43,10 @@ def fit(module: torch.nn.Module, loss_fn, n_items: int, epochs: int, batch_size:
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-                total += loss.item()
+                scheduler.step()
+                summed += loss.item()
                 bar.update()
                 bar.set_postfix(loss=f"{loss.item():.3f}")
-            history.append(total / (n_items // batch_size))
+            history.append(summed / (n_items // batch_size))
     module.eval()
     return history

@@ -5,7 +5,6 @@ Captions: a random one of the 3 each time an item is drawn; validation uses capt
 Validation items are train subjects held out from fitting (default) or, as published, the val split.
 """
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ from .config import RunConfig, save_json
 from .data import holdout_by_subject
 from .evaluate import inputs, retrieval
 from .features import FrozenEncoders, split_features
+from .fitting import cosine_decay
 from .model import build_model
 from .runs import checkpoint_path, device
 from .timing import Stopwatch
@@ -33,10 +33,9 @@ def split_items(config: RunConfig, encoders: FrozenEncoders, data_dir: Path):
 
 
 def schedule(config: RunConfig, steps_per_epoch: int):
-    total = config.train.epochs * steps_per_epoch
     if config.train.schedule == "constant":
         return lambda step: 1.0
-    return lambda step: 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
+    return cosine_decay(config.train.epochs * steps_per_epoch)
 
 
 class Trainer:

@@ -17,9 +17,9 @@ from tqdm import tqdm
 from posescript_pipeline.compare import compare
 
 from . import shards
+from .build_state import BuildState
 from .engine import run_tasks
 from .pair_mining import MiningConfig, Pairs, PoseTable, mine_pairs, posecode_categories, posecode_features
-from .script_builder import _versions
 
 POSE_COLUMNS = ["id", "subject_id", "sequence_id", "time_s", "selection_rank", "joints", "pose", "contacts"]
 PAIR_TYPES = ("in", "out-same-subject", "out-other-subject")
@@ -135,7 +135,7 @@ class FixBuild:
     def __init__(self, config: FixConfig, script_dir: Path, out: Path, card_images: str = "render"):
         self.config, self.script_dir, self.out = config, Path(script_dir), Path(out)
         self.card_images = card_images
-        self.state = self.out / f".build-{config.split}"
+        self.state = BuildState(self.out, config.split, "bedlam-fix")
 
     def run(self, workers: int = 0, engine: str = "local", ray_address: str | None = None, progress: bool = True):
         poses = read_poses(self.script_dir, self.config.split)
@@ -146,27 +146,14 @@ class FixBuild:
         self._finish(poses, table, pairs, entries, rejects)
 
     def _prepare(self):
-        (self.out / shards.DATA_DIR).mkdir(parents=True, exist_ok=True)
-        self.state.mkdir(exist_ok=True)
         script = json.loads((self.script_dir / "manifest.json").read_text())["splits"][self.config.split]
-        wanted = json.dumps({**self.config.key(), "script_shards": [e["sha256"] for e in script["shards"]]},
-                            sort_keys=True)
-        config_file = self.state / "config.json"
-        if config_file.exists() and config_file.read_text() != wanted:
-            raise FixError(f"{self.out} holds a {self.config.split} build from other poses or options "
-                           f"({config_file}); use another --out or delete it")
-        shards.write_text_atomic(wanted, config_file)
+        key = {**self.config.key(), "script_shards": [e["sha256"] for e in script["shards"]]}
+        if refused := self.state.claim(key):
+            raise FixError(f"{refused}: other poses or options; use another --out or delete it")
 
     def _pairs(self, table: PoseTable, progress: bool) -> Pairs:
-        cached = self.state / "pairs.npz"
-        if cached.exists():
-            with np.load(cached) as f:
-                return Pairs(*(f[name] for name in Pairs.__dataclass_fields__))
-        pairs = mine_pairs(table, self.config.mining, self.config.seed, progress)
-        tmp = self.state / "pairs.tmp.npz"
-        np.savez(tmp, **asdict(pairs))
-        tmp.replace(cached)
-        return pairs
+        return Pairs(**self.state.cached("pairs", lambda: asdict(mine_pairs(table, self.config.mining,
+                                                                            self.config.seed, progress))))
 
     def _jobs(self, poses: pa.Table, table: PoseTable, pairs: Pairs) -> list[dict]:
         joints, rot = shards.to_vectors(poses.column("joints")), shards.to_vectors(poses.column("pose"))
@@ -188,15 +175,14 @@ class FixBuild:
 
     def _shards(self, poses, table, pairs, workers, engine, ray_address, progress):
         jobs = self._jobs(poses, table, pairs)
-        log = shards.ShardLog(self.out, self.state, self.config.split)
-        results = [log.done(k) for k in range(len(jobs))]
+        results = [self.state.shard_done(k) for k in range(len(jobs))]
         todo = [k for k, r in enumerate(results) if r is None]
         bar = tqdm(total=len(pairs), initial=len(pairs) - sum(len(jobs[k]["id_a"]) for k in todo), unit="pair",
                    desc=f"{self.config.split} instructions", disable=not progress)
         tasks = [(jobs[k], self.config.seed) for k in todo]
         for i, (shard, rejects) in run_tasks(write_instructions, tasks, workers=workers, engine=engine,
                                              ray_address=ray_address):
-            results[todo[i]] = log.save(todo[i], shard, rejects), rejects
+            results[todo[i]] = self.state.save_shard(todo[i], shard, rejects), rejects
             bar.update(len(jobs[todo[i]]["id_a"]))
         bar.close()
         return [entry for entry, _ in results], [r for _, rejects in results for r in rejects]
@@ -205,20 +191,14 @@ class FixBuild:
         from .fix_card import write_fix_card
 
         split = self.config.split
-        shards.write_text_atomic("".join(json.dumps(r, sort_keys=True) + "\n" for r in rejects),
-                                 self.out / f"rejects-{split}.jsonl")
-        manifest_path = self.out / "manifest.json"
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"dataset": "bedlam-fix",
-                                                                                        "splits": {}}
         types = pair_types(pairs, table.subject)
         rejected = {r["pair_id"] for r in rejects}
         kept = np.array([f"{split}-{k:06d}" not in rejected for k in range(len(pairs))], bool)
-        manifest["splits"][split] = {
-            "config": self.config.key(), "versions": _versions(), "script": str(self.script_dir),
+        manifest = self.state.finish({
+            "config": self.config.key(), "script": str(self.script_dir),
             "counts": {"poses": poses.num_rows, "mined": len(pairs), "rows": sum(e["rows"] for e in entries),
                        "rejects": len(rejects), **{t: int((types[kept] == t).sum()) for t in PAIR_TYPES},
                        "poses_in_pairs": int(len(np.union1d(pairs.a[kept], pairs.b[kept])))},
-            "rejects_file": f"rejects-{split}.jsonl", "shards": entries,
-        }
-        shards.write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True), manifest_path)
+            "shards": entries,
+        }, rejects)
         write_fix_card(self.out, manifest, self.script_dir, self.card_images)

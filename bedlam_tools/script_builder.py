@@ -5,7 +5,6 @@ Stages: (1) the source's candidate poses (cheap), (2) selection by farthest poin
 posecodes, written atomically, (4) manifest, rejects and dataset card. A build that stops and is
 started again reuses its selection and its completed shards and ends with the same files.
 """
-import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from posescript_pipeline.sampling import farthest_point_sampling
 
 from . import shards
 from .annotate import annotate
+from .build_state import BuildState
 from .engine import run_tasks
 from .sources.base import SPLITS, Candidates, RecordError, Source
 
@@ -92,7 +92,7 @@ class ScriptBuild:
             raise BuildError(f"unknown split {config.split!r}; expected one of {', '.join(SPLITS)}")
         self.config, self.out = config, Path(out)
         self.source = source or make_source(config)
-        self.state = self.out / f".build-{config.split}"
+        self.state = BuildState(self.out, config.split, "bedlam-script")
         self.timings: dict[str, float] = {}
 
     def run(self, workers: int = 0, engine: str = "local", ray_address: str | None = None, progress: bool = True):
@@ -111,27 +111,15 @@ class ScriptBuild:
         return result
 
     def _prepare(self):
-        (self.out / shards.DATA_DIR).mkdir(parents=True, exist_ok=True)
-        self.state.mkdir(exist_ok=True)
-        config_file = self.state / "config.json"
-        wanted = json.dumps(self.config.key(), sort_keys=True)
-        if config_file.exists() and config_file.read_text() != wanted:
-            raise BuildError(f"{self.out} holds a {self.config.split} build with another configuration "
-                             f"({config_file}); use another --out or delete it")
-        shards.write_text_atomic(wanted, config_file)
+        if refused := self.state.claim(self.config.key()):
+            raise BuildError(f"{refused}; use another --out or delete it")
 
     def _select(self, cands: Candidates, progress: bool) -> np.ndarray:
-        cached = self.state / "selection.npy"
-        if cached.exists():
-            return np.load(cached)
         n = min(self.config.n, len(cands))
         if n == 0:
             raise BuildError(f"the {self.config.source} source has no {self.config.split} candidates")
-        picks = farthest_point_sampling(cands.joints[:, :SELECTION_JOINTS], n, progress=progress).indices
-        tmp = self.state / "selection.tmp.npy"
-        np.save(tmp, picks)
-        tmp.replace(cached)
-        return picks
+        return self.state.cached("selection", lambda: {"indices": farthest_point_sampling(
+            cands.joints[:, :SELECTION_JOINTS], n, progress=progress).indices})["indices"]
 
     def _shards(self, source, cands, selected, workers, engine, ray_address, progress):
         """Rows in candidate order (subject, sequence, frame: neighbours share a body, which makes
@@ -141,11 +129,10 @@ class ScriptBuild:
         rows = selected[order]
         chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
         rank_chunks = [order[i:i + size] for i in range(0, len(rows), size)]
-        log = shards.ShardLog(self.out, self.state, self.config.split)
         entries, rejects = [None] * len(chunks), [None] * len(chunks)
         todo = []
         for k in range(len(chunks)):
-            if (done := log.done(k)) is not None:
+            if (done := self.state.shard_done(k)) is not None:
                 entries[k], rejects[k] = done
             else:
                 todo.append(k)
@@ -155,7 +142,7 @@ class ScriptBuild:
         for i, (table, shard_rejects) in run_tasks(build_shard, tasks, workers=workers, engine=engine,
                                                    ray_address=ray_address):
             k = todo[i]
-            entries[k], rejects[k] = log.save(k, table, shard_rejects), shard_rejects
+            entries[k], rejects[k] = self.state.save_shard(k, table, shard_rejects), shard_rejects
             bar.update(len(chunks[k]))
         bar.close()
         return entries, [r for shard in rejects for r in shard]
@@ -164,31 +151,12 @@ class ScriptBuild:
         from .card import write_card
 
         all_rejects = [{"stage": "candidates", **r} for r in cands.rejects] + rejects
-        shards.write_text_atomic("".join(json.dumps(r, sort_keys=True) + "\n" for r in all_rejects),
-                                 self.out / f"rejects-{self.config.split}.jsonl")
-        manifest_path = self.out / "manifest.json"
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"dataset": "bedlam-script",
-                                                                                        "splits": {}}
-        manifest["splits"][self.config.split] = {
-            "config": self.config.key(), "versions": _versions(),
+        write_card(self.out, self.state.finish({
+            "config": self.config.key(),
             "counts": {"candidates": len(cands), "candidate_rejects": len(cands.rejects), "selected": len(selected),
                        "rows": sum(e["rows"] for e in entries), "rejects": len(all_rejects)},
             "selection": {"method": "farthest point sampling", "distance": "mean per-joint distance, 22 canonical "
                           "body joints", "start": 0, "order": "rows in candidate order; selection_rank gives the "
                           "sampling order"},
-            "rejects_file": f"rejects-{self.config.split}.jsonl", "shards": entries,
-        }
-        shards.write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True), manifest_path)
-        write_card(self.out, manifest)
-
-
-def _versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in ("posescript-toolkit", "numpy", "pyarrow", "anny", "torch", "pyrender"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = None
-    return out
+            "shards": entries,
+        }, all_rejects))

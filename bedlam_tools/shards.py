@@ -5,7 +5,6 @@ whole. The schema follows DESIGN section 6; `image` is a struct of bytes and pat
 of `datasets.Image`, so `datasets.load_dataset("parquet", ...)` shows images.
 """
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -117,23 +116,3 @@ def read_rows(directory: Path, split: str | None = None, columns=None) -> pa.Tab
     """All rows of a dataset directory (or one split), in shard order."""
     files = sorted((Path(directory) / DATA_DIR).glob(f"{split or '*'}-*.parquet"))
     return pa.concat_tables([pq.read_table(f, columns=columns) for f in files]) if files else None
-
-
-class ShardLog:
-    """The completed shards of a split's build: shard k counts once DIR/data/<split>-<k>.parquet and its
-    record (`<state>/shard-<k>.json`: manifest entry and rejects) both exist, so a stopped build resumes."""
-
-    def __init__(self, out: Path, state: Path, split: str):
-        self.out, self.state, self.split = Path(out), Path(state), split
-
-    def done(self, k: int) -> tuple[dict, list] | None:
-        record = self.state / f"shard-{k:05d}.json"
-        if not (record.exists() and (self.out / shard_name(self.split, k)).exists()):
-            return None
-        saved = json.loads(record.read_text())
-        return saved["entry"], saved["rejects"]
-
-    def save(self, k: int, table: pa.Table, rejects: list) -> dict:
-        entry = write_atomic(table, self.out / shard_name(self.split, k))
-        write_text_atomic(json.dumps({"entry": entry, "rejects": rejects}), self.state / f"shard-{k:05d}.json")
-        return entry

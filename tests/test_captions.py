@@ -10,7 +10,7 @@ from posescript_pipeline.body import joints_from_rotations
 from posescript_pipeline.captions.realisation import write_caption
 from posescript_pipeline.describe import describe
 from posescript_pipeline.posecodes.catalogue import ELEMENTARY
-from posescript_pipeline.posecodes.evaluation import CATALOGUE, Measurements, categorise, measure, select_records
+from posescript_pipeline.posecodes.evaluation import CATALOGUE, categorise, measure, select_records
 from random import Random
 
 

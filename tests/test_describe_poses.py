@@ -7,7 +7,7 @@ import pytest
 
 from posescript_pipeline.describe import describe
 from posescript_pipeline.posecodes.catalogue import ELEMENTARY, SUPER
-from posescript_pipeline.posecodes.evaluation import Measurements, categorise, measure
+from posescript_pipeline.posecodes.evaluation import categorise, measure
 from posescript_pipeline.posecodes.kinds import KINDS
 from tests.crafted import crafted_joints, crafted_rotvecs, mirror
 from posescript_pipeline.body import joints_from_rotations

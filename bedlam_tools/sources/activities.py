@@ -29,7 +29,6 @@ import numpy as np
 from posescript_pipeline.body import joints_from_rotations
 from posescript_pipeline.joints import FINGERS, JOINT_INDEX, MIRROR_PERMUTATION, SMPLH_JOINT_NAMES
 from posescript_pipeline.orientation import normalise
-from posescript_pipeline.rotations import matrix_to_axis_angle
 
 SIDES = ("left", "right")
 N_JOINTS = len(SMPLH_JOINT_NAMES)

@@ -9,7 +9,7 @@ relative-position codes also have a *second* part. Categories are:
   support2    described unless a super-posecode that needs it is produced.
 Sides are "left", "right", "" (unsided) or "both" (plural subject, part in plural form).
 """
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import product
 
 from .kinds import IGNORED, KINDS

@@ -9,35 +9,25 @@ only, then with joint rotations (adds the head-rotation paircodes); 1 instructio
 """
 import argparse
 import resource
-import time
-import tracemalloc
 
 import numpy as np
+from workload import joints_from_rotations, standing_rotations, timed
 
-from posescript_pipeline.body import joints_from_rotations
 from posescript_pipeline.compare import compare
 
 
 def pairs(n: int, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    rot_a = rng.normal(0, 0.35, (n, 52, 3)).astype(np.float32)
-    rot_a[:, 0] = 0
-    rot_a[:, 16, 2] -= 1.2  # arms down from the T-pose
-    rot_a[:, 17, 2] += 1.2
+    rot_a = standing_rotations(n, seed)
     rot_b = rot_a.copy()
-    rot_b[:, 1:22] += rng.normal(0, 0.25, (n, 21, 3)).astype(np.float32)
+    rot_b[:, 1:22] += np.random.default_rng(seed + 1).normal(0, 0.25, (n, 21, 3)).astype(np.float32)
     return joints_from_rotations(rot_a), joints_from_rotations(rot_b), rot_a, rot_b
 
 
 def run(label, texts, ja, jb, ra, rb):
-    compare(ja[:200], jb[:200], *((ra[:200], rb[:200]) if ra is not None else (None, None)), texts=texts)  # warm-up
-    start = time.perf_counter()
-    result = compare(ja, jb, ra, rb, texts=texts)
-    elapsed = time.perf_counter() - start
-    tracemalloc.start()  # a second, traced run: tracing slows it, so it is not timed
-    compare(ja, jb, ra, rb, texts=texts)
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    rotations = (ra, rb) if ra is not None else (None, None)
+    result, elapsed, peak = timed(lambda: compare(ja, jb, *rotations, texts=texts),
+                                  lambda: compare(ja[:200], jb[:200], *(None if r is None else r[:200]
+                                                                         for r in rotations), texts=texts))
     empty = sum(t == "" for row in result.texts for t in row)
     words = np.mean([len(t.split()) for row in result.texts for t in row if t])
     total = len(ja) * texts

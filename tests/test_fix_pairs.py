@@ -18,7 +18,7 @@ from cli.bedlam_fix import main as bedlam_fix
 from posescript_pipeline.compare import compare
 from posescript_pipeline.joints import JOINT_INDEX
 from tests.motion_source import MotionSource
-from tests.test_script_builder import files
+from tests.test_script_builder import files, interrupted_after_one_call
 
 CONFIG = FixConfig(split="train", rows_per_shard=40)
 
@@ -128,15 +128,8 @@ def test_in_sequence_instructions_follow_the_motion(rows, poses):
 
 def test_same_inputs_same_files_and_resume(script, built, tmp_path, monkeypatch):
     assert files(fix(script, tmp_path / "again", workers=1)) == files(built)
-    real, calls = fix_builder.write_instructions, []
-
-    def dies_after_one(*args):
-        if calls:
-            raise KeyboardInterrupt
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(fix_builder, "write_instructions", dies_after_one)
+    real = fix_builder.write_instructions
+    monkeypatch.setattr(fix_builder, "write_instructions", interrupted_after_one_call(real))
     with pytest.raises(KeyboardInterrupt):
         fix(script, tmp_path / "stopped", workers=1)
     assert (tmp_path / "stopped" / "data" / "train-00000.parquet").exists()

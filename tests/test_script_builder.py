@@ -79,8 +79,8 @@ def test_rows_follow_the_selection_and_captions(built):
     assert all(len(p) > 5 for p in df.posecodes)
 
 
-def test_a_resumed_build_ends_with_the_same_files(built, tmp_path, monkeypatch):
-    real = script_builder.build_shard
+def interrupted_after_one_call(real):
+    """real, but a second call raises KeyboardInterrupt (a build stopped by the user after one shard)."""
     calls = []
 
     def dies_after_one(*args):
@@ -88,8 +88,12 @@ def test_a_resumed_build_ends_with_the_same_files(built, tmp_path, monkeypatch):
             raise KeyboardInterrupt
         calls.append(1)
         return real(*args)
+    return dies_after_one
 
-    monkeypatch.setattr(script_builder, "build_shard", dies_after_one)
+
+def test_a_resumed_build_ends_with_the_same_files(built, tmp_path, monkeypatch):
+    real = script_builder.build_shard
+    monkeypatch.setattr(script_builder, "build_shard", interrupted_after_one_call(real))
     with pytest.raises(KeyboardInterrupt):
         build(tmp_path / "out", workers=1)
     assert (tmp_path / "out" / "data" / "train-00000.parquet").exists() and not (tmp_path / "out" / "manifest.json").exists()

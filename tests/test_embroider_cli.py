@@ -118,6 +118,12 @@ def test_published_flag_restores_the_original_behaviours(data, encoders, tmp_pat
     assert summary["fit_items"] == 64 and summary["validation_items"] == 24  # selection on the val split
 
 
+def test_data_size_truncates_the_fitting_items(data, encoders, tmp_path):
+    result = invoke(*train_args(data, encoders, tmp_path / "small", epochs=1), "--set=data_size=32")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "small" / "train.json").read_text())["fit_items"] == 32
+
+
 def test_eval_prints_both_models_and_saves_json(runs, data):
     result = invoke("eval", "--run", runs["embroider"], "--run", runs["aligner"], "--data", data)
     assert result.exit_code == 0, result.output

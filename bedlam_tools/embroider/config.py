@@ -54,6 +54,7 @@ class TrainConfig:
     batch_size: int = 64
     lr: float = 5e-4
     schedule: str = "cosine"  # "constant" is the published behaviour (spec 3.8.3)
+    data_size: int = 0  # >0: fit on the first N training items only (the published --data_size)
     val_fraction: float = 0.1  # of the train subjects, held out for checkpoint selection
     validate_on: str = "holdout"  # "val" selects on the reported split, as published (spec 3.8.5)
     eval_every: int = 2

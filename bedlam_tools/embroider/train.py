@@ -43,6 +43,7 @@ class Trainer:
         self.run_dir, self.config = Path(run_dir), config
         self.encoders = FrozenEncoders(config.encoders)
         self.features, self.fit_indices, validation = split_items(config, self.encoders, data_dir)
+        self.fit_indices = self.fit_indices[:config.train.data_size or None]
         n_val = len(validation["ids"])
         self.validation = {k: v.to(device()) for k, v in inputs(validation, range(n_val), np.arange(n_val) % 3).items()}
         torch.manual_seed(config.train.seed)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from bedlam_tools.embroider.config import TrainConfig
+
 DATA_OPTION = click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
                            help="BEDLAM-Script folder (from `bedlam-script build`).")
 SET_HELP = "Any config value, e.g. --set pose_epochs=20 (repeatable; see config.json of a run)."
@@ -73,7 +75,8 @@ def pretrain(data_dir, out, assignments):
 @click.option("--model", "kind", type=click.Choice(["embroider", "aligner"]), default="embroider", show_default=True)
 @click.option("--encoders", type=click.Path(file_okay=False), default=None,
               help="Frozen encoders from `embroider pretrain` (default: pretrain them into RUN/encoders).")
-@click.option("--epochs", type=click.IntRange(1), default=None, help="Training epochs (default 30).")
+@click.option("--epochs", type=click.IntRange(1), default=None,
+              help=f"Training epochs (default {TrainConfig.epochs}).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its last checkpoint.")
 @click.option("--published", is_flag=True,
               help="Restore the published quirks: leaky targets, feature noise 0.1, constant LR, "

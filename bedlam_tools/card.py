@@ -5,7 +5,8 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from . import shards
 
@@ -99,10 +100,12 @@ def _examples(out: Path, split: str) -> str:
 
     from .render import contact_sheet
 
-    first = sorted((out / shards.DATA_DIR).glob(f"{split}-*.parquet"))[0]
-    rows = pq.read_table(first, columns=["id", "image", "captions"]).slice(0, EXAMPLES).to_pylist()
+    rows = ds.dataset([str(f) for f in sorted((out / shards.DATA_DIR).glob(f"{split}-*.parquet"))], format="parquet").to_table(
+        columns=["id", "image", "captions", "selection_rank"], filter=pc.field("selection_rank") < EXAMPLES)
+    rows = rows.sort_by("selection_rank").to_pylist()
     images = [np.asarray(Image.open(io.BytesIO(r["image"]["bytes"])).convert("RGB")) for r in rows]
     sheet = contact_sheet(images, [f"{r['id']}: {r['captions'][0]}" for r in rows], columns=4)
     name = f"card/{split}_examples.png"
     sheet.save(out / name)
-    return f"Examples (image crop and its first caption):\n\n![examples]({name})"
+    return (f"The {len(rows)} most diverse poses (the first picks of farthest point sampling): image crop and "
+            f"first caption:\n\n![examples]({name})")

@@ -284,10 +284,20 @@ def caption_font(size):
     return ImageFont.load_default(size=size)
 
 
+def _pieces(word, font, width):
+    """An over-long word (an id, a path) cut into pieces that each fit in `width` pixels."""
+    pieces = [""]
+    for char in word:
+        if pieces[-1] and font.getlength(pieces[-1] + char) > width:
+            pieces.append("")
+        pieces[-1] += char
+    return pieces
+
+
 def wrap_text(text, font, width):
-    """Lines of `text` that each fit in `width` pixels (a single over-long word gets its own line)."""
+    """Lines of `text` that each fit in `width` pixels (an over-long word is cut where it must be)."""
     lines, line = [], ""
-    for word in text.split():
+    for word in (piece for w in text.split() for piece in _pieces(w, font, width)):
         candidate = f"{line} {word}" if line else word
         if line and font.getlength(candidate) > width:
             lines.append(line)

@@ -57,7 +57,8 @@ class Trainer:
     def save(self, which: str):
         state = {"model": self.model.state_dict(), "optimiser": self.optimiser.state_dict(),
                  "scheduler": self.scheduler.state_dict(), "epoch": self.epoch, "best": self.best,
-                 "rng": torch.get_rng_state()}
+                 "rng": torch.get_rng_state(),
+                 "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []}
         path = checkpoint_path(self.run_dir, which)
         torch.save(state, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").replace(path)
@@ -69,6 +70,8 @@ class Trainer:
         self.scheduler.load_state_dict(state["scheduler"])
         self.epoch, self.best = state["epoch"], state["best"]
         torch.set_rng_state(state["rng"].cpu())
+        if state["cuda_rng"]:
+            torch.cuda.set_rng_state_all([s.cpu() for s in state["cuda_rng"]])
 
     def train_epoch(self) -> float:
         """One pass over the fitting items in an order (and caption choice) fixed by (seed, epoch)."""

@@ -44,7 +44,7 @@ def test_holdout_takes_whole_subjects():
 
 def test_missing_data_folder_is_a_user_error(tmp_path):
     with pytest.raises(EmbroiderError, match="not a BEDLAM-Script folder"):
-        read_split(tmp_path / "nowhere", "train", None)
+        read_split(tmp_path / "nowhere", "train", (64, 48))
 
 
 def test_rotations_and_kinematics():

@@ -27,7 +27,7 @@ class Items:
     ids: np.ndarray  # (N,) str
     subjects: np.ndarray  # (N,) str
     poses: np.ndarray  # (N, 22, 3) float32 axis-angle
-    images: np.ndarray | None  # (N, 3, H, W) uint8
+    images: np.ndarray  # (N, 3, H, W) uint8
     captions: list[list[str]]  # N lists of 3
 
     def __len__(self):
@@ -54,14 +54,13 @@ def decode_images(table: pa.Table, size: tuple[int, int]) -> np.ndarray:
     return out
 
 
-def read_split(data_dir: Path, split: str, image_size: tuple[int, int] | None) -> Items:
-    """A split of a BEDLAM-Script folder; `image_size=None` skips the crops."""
+def read_split(data_dir: Path, split: str, image_size: tuple[int, int]) -> Items:
+    """A split of a BEDLAM-Script folder, crops resized to `image_size` (H, W)."""
     data_dir = Path(data_dir)
     if not (data_dir / shards.DATA_DIR).is_dir():
         raise EmbroiderError(f"{data_dir}: not a BEDLAM-Script folder (no {shards.DATA_DIR}/ inside); "
                              "build one with `bedlam-script build`")
-    columns = ["id", "subject_id", "pose", "captions"] + (["image"] if image_size else [])
-    table = shards.read_rows(data_dir, split, columns=columns)
+    table = shards.read_rows(data_dir, split, columns=["id", "subject_id", "pose", "captions", "image"])
     if table is None or table.num_rows == 0:
         raise EmbroiderError(f"{data_dir}: no {split} shards ({shards.DATA_DIR}/{split}-*.parquet); "
                              f"build them with `bedlam-script build --split {split}`")
@@ -71,7 +70,7 @@ def read_split(data_dir: Path, split: str, image_size: tuple[int, int] | None) -
     return Items(ids=np.asarray(table.column("id").to_pylist()),
                  subjects=np.asarray(table.column("subject_id").to_pylist()),
                  poses=body_poses(table),
-                 images=decode_images(table, image_size) if image_size else None,
+                 images=decode_images(table, image_size),
                  captions=[[c[k % len(c)] for k in range(3)] for c in captions])
 
 

@@ -76,7 +76,9 @@ def split_features(encoders: FrozenEncoders, data_dir: Path, split: str, items: 
     path = encoders.folder / "features" / f"{split}-{split_key(data_dir, split)}.pt"
     if path.exists():
         return torch.load(path, weights_only=True)
-    features = encoders.features(items or read_split(data_dir, split, encoders.config.image_size))
+    if items is None:
+        items = read_split(data_dir, split, encoders.config.image_size)
+    features = encoders.features(items)
     path.parent.mkdir(exist_ok=True)
     torch.save(features, path.with_suffix(".tmp"))
     path.with_suffix(".tmp").replace(path)

@@ -92,7 +92,7 @@ def pretrain(data_dir: Path, out: Path, config: EncoderConfig, items: Items | No
     torch.manual_seed(config.seed)
     clock, nets, losses = Stopwatch(), {}, {}
     with clock.stage("read"):
-        items = items or read_split(data_dir, "train", config.image_size)
+        items = items if items is not None else read_split(data_dir, "train", config.image_size)
         vocabulary = Vocabulary.build([c for caps in items.captions for c in caps], config.min_word_count)
         poses, images = torch.from_numpy(items.poses), torch.from_numpy(items.images)
         skeleton = Skeleton()

@@ -30,9 +30,9 @@ def main():
     torch.set_num_threads(args.threads)
 
     seconds = {"pretrain": pretrain(args.data, args.out / "encoders", EncoderConfig())}
-    results = {}
+    results, encoders = {}, str((args.out / "encoders").resolve())
     for kind in ("embroider", "aligner"):
-        config = RunConfig(str((args.out / "encoders").resolve()), ModelConfig(kind=kind), TrainConfig(epochs=args.epochs))
+        config = RunConfig(encoders, ModelConfig(kind=kind), TrainConfig(epochs=args.epochs))
         start = time.perf_counter()
         train(args.out / kind, args.data, config)
         seconds[f"train {kind}"] = time.perf_counter() - start

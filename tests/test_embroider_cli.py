@@ -88,7 +88,7 @@ def runs(data, encoders):
 def test_pretraining_saves_encoders_and_its_losses_decrease(encoders):
     assert {"config.json", "vocabulary.json", "encoders.pt", "pretrain.json"} <= {p.name for p in encoders.iterdir()}
     record = json.loads((encoders / "pretrain.json").read_text())
-    assert record["items"] == 64 and record["vocabulary"] == 4 + 10  # specials, the left right knee elbow is straight bent and .
+    assert record["items"] == 64 and record["vocabulary"] == 4 + 10  # specials + the left right knee elbow is ...
     for name in ("pose", "text", "image"):
         losses = record["epoch_losses"][name]
         assert len(losses) == 4 and losses[-1] < losses[0], name

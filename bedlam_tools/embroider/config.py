@@ -44,7 +44,7 @@ class ModelConfig:
     dropout: float = 0.1
     temperature: float = 10.0
     triplet: bool = False  # also train on the full {image, pose, text} bundle
-    feature_noise: float = 0.0  # dropout on frozen features in training; 0.1 emulates the published train-mode encoders (3.8.2)
+    feature_noise: float = 0.0  # dropout on frozen features in training; 0.1 emulates train-mode encoders (3.8.2)
     published_leaky_targets: bool = False  # targets include the modality encodings (spec 3.8.1)
 
 

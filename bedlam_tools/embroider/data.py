@@ -36,8 +36,7 @@ class Items:
 
 def body_poses(table: pa.Table) -> np.ndarray:
     """The `pose` column's 22 body joint rotations, (N, 22, 3) float32."""
-    flat = table.column("pose").combine_chunks().flatten().flatten().to_numpy(zero_copy_only=False)
-    return flat.astype(np.float32).reshape(table.num_rows, -1, 3)[:, :BODY_JOINTS]
+    return shards.to_vectors(table.column("pose"))[:, :BODY_JOINTS]
 
 
 def decode_images(table: pa.Table, size: tuple[int, int]) -> np.ndarray:

@@ -11,21 +11,13 @@ import time
 
 import numpy as np
 
+from workload import standing_rotations
+
 from bedlam_tools.render import BodyRenderer
 from posescript_pipeline.body.anny_backend import AnnyBody
 
 TARGET = 12.0
 BATCH = 64
-
-
-def rotations(n, seed=0):
-    """Seeded random SMPL-H poses around a standing pose (arms lowered from the T-pose)."""
-    rng = np.random.default_rng(seed)
-    rot = rng.normal(0, 0.35, (n, 52, 3)).astype(np.float32)
-    rot[:, 0] = 0
-    rot[:, 16, 2] -= 1.2
-    rot[:, 17, 2] += 1.2
-    return rot
 
 
 def main():
@@ -34,7 +26,7 @@ def main():
     parser.add_argument("--size", type=int, default=224)
     args = parser.parse_args()
     body = AnnyBody()
-    rot = rotations(args.n)
+    rot = standing_rotations(args.n)
     body.pose(rot[:BATCH])  # warm-up
     start = time.perf_counter()
     meshes = [body.pose(rot[i:i + BATCH]) for i in range(0, args.n, BATCH)]

@@ -70,7 +70,8 @@ class BuildState:
         return entry
 
     def finish(self, entry: dict, rejects: list) -> dict:
-        """Write the rejects file and the split's manifest entry (plus versions, rejects file, rows); the manifest."""
+        """Write the rejects file and the split's entry (plus versions and the rejects file's name) into
+        manifest.json; returns the whole manifest."""
         rejects_file = f"rejects-{self.split}.jsonl"
         write_text_atomic("".join(json.dumps(r, sort_keys=True) + "\n" for r in rejects), self.out / rejects_file)
         path = self.out / "manifest.json"

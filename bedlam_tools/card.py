@@ -1,6 +1,5 @@
 """The dataset card: a README.md next to the shards, with counts, schema, caption lengths,
 posecode and contact frequencies, and a contact sheet of example images with their captions."""
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def write_card(out: Path, manifest: dict):
                 "captions per pose (PoseScript posecodes: full, simplified, pruned), built by the posescript "
                 "toolkit (`bedlam-script build`).", "", _counts(manifest), "", "## Loading", "",
                 "From this folder (the shards are in `data/`):", "", LOADING.replace("DIR/", ""), "", "## Schema", "",
-                _schema()]
+                schema_table()]
     for split in sorted(manifest["splits"]):
         table = shards.read_rows(out, split, columns=["captions", "posecodes", "contacts"])
         if table is None:
@@ -47,7 +46,7 @@ def _counts(manifest) -> str:
     return "\n".join(rows)
 
 
-def _schema(schema=shards.SCRIPT_SCHEMA, columns_help=shards.SCRIPT_COLUMNS_HELP) -> str:
+def schema_table(schema=shards.SCRIPT_SCHEMA, columns_help=shards.SCRIPT_COLUMNS_HELP) -> str:
     rows = ["| column | type | content |", "|---|---|---|"]
     rows += [f"| `{f.name}` | `{f.type}` | {columns_help[f.name]} |" for f in schema]
     return "\n".join(rows)
@@ -96,14 +95,13 @@ def _frequencies(table, top: int = 25) -> str:
 
 
 def _examples(out: Path, split: str) -> str:
-    from PIL import Image
-
     from .render import contact_sheet
 
-    rows = ds.dataset([str(f) for f in sorted((out / shards.DATA_DIR).glob(f"{split}-*.parquet"))], format="parquet").to_table(
+    files = [str(f) for f in sorted((out / shards.DATA_DIR).glob(f"{split}-*.parquet"))]
+    rows = ds.dataset(files, format="parquet").to_table(
         columns=["id", "image", "captions", "selection_rank"], filter=pc.field("selection_rank") < EXAMPLES)
     rows = rows.sort_by("selection_rank").to_pylist()
-    images = [np.asarray(Image.open(io.BytesIO(r["image"]["bytes"])).convert("RGB")) for r in rows]
+    images = [shards.decode_image(r["image"]) for r in rows]
     sheet = contact_sheet(images, [f"{r['id']}: {r['captions'][0]}" for r in rows], columns=4)
     name = f"card/{split}_examples.png"
     sheet.save(out / name)

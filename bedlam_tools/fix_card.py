@@ -7,7 +7,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from . import shards
-from .card import _schema, length_histogram
+from .card import length_histogram, schema_table
 
 EXAMPLES = 6  # pairs drawn per split
 VERSIONS = ("normal", "simplified", "normal (new draw)")
@@ -28,7 +28,7 @@ def write_fix_card(out: Path, manifest: dict, script_dir: Path, images: str = "r
                 "Pairs of BEDLAM-Script poses (A = start, B = target) that are semantically similar but visibly "
                 "different, each with up to three automatic instructions saying how to go from A to B (PoseFix "
                 "paircodes), built by the posescript toolkit (`bedlam-fix pairs`).", "", _counts(manifest), "",
-                "## Loading", "", LOADING, "", "## Schema", "", _schema(shards.FIX_SCHEMA, shards.FIX_COLUMNS_HELP)]
+                "## Loading", "", LOADING, "", "## Schema", "", schema_table(shards.FIX_SCHEMA, shards.FIX_COLUMNS_HELP)]
     for split in sorted(manifest["splits"]):
         table = shards.read_rows(out, split, columns=["pair_id", "pair_type", "id_a", "id_b", "instructions",
                                                        "pose_a", "pose_b"])
@@ -95,14 +95,10 @@ def _rendered(rows) -> list[np.ndarray]:
 
 
 def _cropped(rows, script_dir: Path) -> list[np.ndarray]:
-    import io
-
-    from PIL import Image
-
     ids = [r[key] for r in rows for key in ("id_a", "id_b")]
     found = ds.dataset(script_dir / shards.DATA_DIR).to_table(columns=["id", "image"],
                                                               filter=pc.field("id").isin(ids)).to_pylist()
-    crop = {r["id"]: np.asarray(Image.open(io.BytesIO(r["image"]["bytes"])).convert("RGB")) for r in found}
+    crop = {r["id"]: shards.decode_image(r["image"]) for r in found}
     return [_side_by_side(crop[r["id_a"]], crop[r["id_b"]]) for r in rows]
 
 

@@ -82,6 +82,15 @@ def to_vectors(column) -> np.ndarray:
     return flat.astype(np.float32).reshape(len(column), -1, 3)
 
 
+def decode_image(image: dict) -> np.ndarray:
+    """An `image` cell ({bytes, path}: JPEG or PNG bytes) -> (H, W, 3) uint8 RGB."""
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(image["bytes"])).convert("RGB"))
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:

@@ -1,6 +1,5 @@
 """`bedlam-fix`: pose pairs with comparative instructions (BEDLAM-Fix) from a BEDLAM-Script folder."""
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -8,6 +7,8 @@ import click
 from bedlam_tools.fix_builder import MODEL_FREE, FixBuild, FixConfig, FixError
 from bedlam_tools.pair_mining import MiningConfig
 from bedlam_tools.sources.base import SPLITS
+
+from .common import engine_options, fail
 
 DEFAULTS = MiningConfig()
 
@@ -17,15 +18,10 @@ def main():
     """Pairs of similar-but-different poses (A -> B) with instructions to go from A to B."""
 
 
-def _fail(message: str):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
-
-
 def _splits(script: str, split: str | None) -> list[str]:
     manifest = Path(script) / "manifest.json"
     if not manifest.exists():
-        _fail(f"{script}: no manifest.json; expected a folder written by `bedlam-script build`")
+        fail(f"{script}: no manifest.json; expected a folder written by `bedlam-script build`")
     present = sorted(json.loads(manifest.read_text())["splits"])
     return [split] if split else present
 
@@ -46,11 +42,7 @@ def _splits(script: str, split: str | None) -> list[str]:
 @click.option("--top-k", type=click.IntRange(1), default=DEFAULTS.top_k, show_default=True,
               help="Only each B's K most similar poses can be its A.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same pairs and instructions.")
-@click.option("--workers", type=click.IntRange(0), default=0, help="Processes (default: one per core).")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="ray: write the shards on a Ray cluster (same output).")
-@click.option("--ray-address", default=None, help="Address of a running Ray cluster (default: start a local one).")
-@click.option("--rows-per-shard", type=click.IntRange(1), default=2000, show_default=True)
+@engine_options
 @click.option("--card-images", type=click.Choice(["render", "crops", "none"]), default="render", show_default=True,
               help="Example pairs in the card: posed bodies (the crops when OpenGL is missing), the image "
                    "crops, or none.")
@@ -71,7 +63,7 @@ def pairs(script, out, split, similarity, min_similarity, max_similarity, top_k,
             FixBuild(config, Path(script), Path(out), card_images).run(workers=workers, engine=engine,
                                                                        ray_address=ray_address)
         except FixError as err:
-            _fail(str(err))
+            fail(str(err))
         _summary(out, name)
 
 
@@ -88,10 +80,10 @@ def info(directory):
     """Summarise a BEDLAM-Fix folder: counts per pair type, shards, configuration."""
     manifest = Path(directory) / "manifest.json"
     if not manifest.exists():
-        _fail(f"{directory}: no manifest.json; expected a folder written by `bedlam-fix pairs`")
+        fail(f"{directory}: no manifest.json; expected a folder written by `bedlam-fix pairs`")
     content = json.loads(manifest.read_text())
     if content.get("dataset") != "bedlam-fix":
-        _fail(f"{directory}: a {content.get('dataset')} folder; expected one written by `bedlam-fix pairs`")
+        fail(f"{directory}: a {content.get('dataset')} folder; expected one written by `bedlam-fix pairs`")
     for split, entry in sorted(content["splits"].items()):
         _summary(directory, split)
         cfg = entry["config"]

@@ -1,16 +1,14 @@
 """`bedlam-script`: build, inspect and look at BEDLAM-Script datasets."""
-import io
 import json
-import sys
 from pathlib import Path
 
 import click
 
 from bedlam_tools.script_builder import DEFAULT_N, BuildConfig, BuildError, ScriptBuild
-from bedlam_tools.shards import DATA_DIR
+from bedlam_tools.shards import DATA_DIR, decode_image
 from bedlam_tools.sources.base import SPLITS
 
-from .common import user_errors
+from .common import engine_options, fail, user_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,11 +25,7 @@ def main():
 @click.option("--root", type=click.Path(exists=True, file_okay=False), default=None, help="BEDLAM or AMASS folder.")
 @click.option("--out", type=click.Path(file_okay=False), default="data/bedlam-script", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same dataset.")
-@click.option("--workers", type=click.IntRange(0), default=0, help="Processes (default: one per core).")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="ray: run the shard tasks on a Ray cluster (same output).")
-@click.option("--ray-address", default=None, help="Address of a running Ray cluster (default: start a local one).")
-@click.option("--rows-per-shard", type=click.IntRange(1), default=2000, show_default=True)
+@engine_options
 @click.option("--no-contacts", is_flag=True, help="Skip self-contact detection on the body mesh.")
 @click.option("--model-dir", type=click.Path(file_okay=False), default=None,
               help="Your SMPL-X model files (bedlam/amass sources; default: the free Anny body).")
@@ -47,8 +41,7 @@ def build(split, n, source, root, out, seed, workers, engine, ray_address, rows_
     try:
         timings = ScriptBuild(config, Path(out)).run(workers=workers, engine=engine, ray_address=ray_address)
     except BuildError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
+        fail(str(err))
     summary = json.loads((Path(out) / "manifest.json").read_text())["splits"][split]["counts"]
     click.echo(f"{split}: {summary['rows']:,} rows from {summary['candidates']:,} candidates, "
                f"{summary['rejects']:,} rejects -> {out}")
@@ -58,9 +51,7 @@ def build(split, n, source, root, out, seed, workers, engine, ray_address, rows_
 def _manifest(directory: str) -> dict:
     path = Path(directory) / "manifest.json"
     if not path.exists():
-        click.echo(f"error: {directory}: no manifest.json; expected a folder written by `bedlam-script build`",
-                   err=True)
-        sys.exit(2)
+        fail(f"{directory}: no manifest.json; expected a folder written by `bedlam-script build`")
     return json.loads(path.read_text())
 
 
@@ -87,14 +78,12 @@ def show(directory, row_id, output):
     import numpy as np
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
-    from PIL import Image
 
     _manifest(directory)
     table = ds.dataset(Path(directory) / DATA_DIR, format="parquet").to_table(
         filter=pc.field("id") == row_id).to_pylist()
     if not table:
-        click.echo(f"error: {directory}: no row with id {row_id!r}", err=True)
-        sys.exit(2)
+        fail(f"{directory}: no row with id {row_id!r}")
     row = table[0]
     for key in ("id", "split", "source", "subject_id", "sequence_id", "frame", "time_s", "crop_box"):
         click.echo(f"{key}: {row[key]}")
@@ -105,7 +94,7 @@ def show(directory, row_id, output):
     from bedlam_tools.render import BodyRenderer, contact_sheet
     from posescript_pipeline.body.anny_backend import AnnyBody
 
-    crop = np.asarray(Image.open(io.BytesIO(row["image"]["bytes"])).convert("RGB"))
+    crop = decode_image(row["image"])
     body = AnnyBody().pose(np.asarray(row["pose"], np.float32)[None])
     picture = BodyRenderer(*crop.shape[1::-1]).render(body["vertices"][0], body["faces"])
     path = output or f"{row_id.replace('/', '_')}.png"

@@ -29,6 +29,28 @@ def pose_file_options(fn):
     return fn
 
 
+ENGINE_OPTIONS = (
+    click.option("--workers", type=click.IntRange(0), default=0, help="Processes (default: one per core)."),
+    click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                 help="ray: run the shard tasks on a Ray cluster (same output)."),
+    click.option("--ray-address", default=None, help="Address of a running Ray cluster (default: start a local one)."),
+    click.option("--rows-per-shard", type=click.IntRange(1), default=2000, show_default=True),
+)
+
+
+def engine_options(fn):
+    """The options that say where a build's shard tasks run and how large the shards are."""
+    for option in reversed(ENGINE_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def fail(message: str):
+    """Stop with one line on stderr and exit code 2 (a user error: no traceback)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
 def user_errors(fn):
     """Turn a bad input file or model folder into one line on stderr and exit code 2 (no traceback)."""
     @functools.wraps(fn)
@@ -36,8 +58,7 @@ def user_errors(fn):
         try:
             return fn(*args, **kwargs)
         except (InputError, ModelFilesError) as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(2)
+            fail(str(err))
     return wrapper
 
 

@@ -15,10 +15,10 @@ def annotate(cands: Candidates, *, seed: int, contacts: bool = True, model_dir=N
     """
     pairs = [[] for _ in range(len(cands))]
     if contacts and len(cands):
-        from posescript_pipeline.contact import contacts_for_rotations
+        from posescript_pipeline.body import create
+        from posescript_pipeline.contact import detect_contacts
 
-        backend = "smplx" if model_dir else "anny"
-        pairs = contacts_for_rotations(cands.pose, backend=backend, model_dir=model_dir)
+        pairs = detect_contacts(cands.pose, create(model_dir=model_dir))
     result = describe(cands.joints, None, cands.pose, seed=seed, pose_ids=list(cands.ids), captions=3,
                       contacts=pairs)
     true_categories = categorise(result.measurements, seed, np.zeros(len(cands), np.uint64), 0, noise=False)

@@ -82,15 +82,14 @@ def _example_rows(table) -> list[dict]:
 
 def _rendered(rows) -> list[np.ndarray]:
     """Front and side views of A, then of B, per pair."""
-    from posescript_pipeline.body.anny_backend import AnnyBody
+    from posescript_pipeline.body import create
 
     from .render import BodyRenderer
 
-    body = AnnyBody()
     poses = np.asarray([r[key] for r in rows for key in ("pose_a", "pose_b")], np.float32)
-    posed = body.pose(poses)
+    posed = create().mesh(poses)
     renderer = BodyRenderer(176, 220)
-    views = [renderer.render_views(v, posed["faces"], ("front", "side")) for v in posed["vertices"]]
+    views = [renderer.render_views(v, posed.faces, ("front", "side")) for v in posed.vertices]
     return [_side_by_side(views[2 * i], views[2 * i + 1]) for i in range(len(rows))]
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.joints import SKELETONS, SMPLH_JOINT_NAMES, skeleton_for_joint_count, to_smplh52
+from posescript_pipeline.body import canonical, create
+from posescript_pipeline.joints import SKELETONS, skeleton_for_joint_count, to_smplh52
 from posescript_pipeline.orientation import UP_CONVERSIONS, normalise
+from posescript_pipeline.skeleton import NUM_JOINTS
 
 
 class InputError(Exception):
@@ -123,7 +124,7 @@ def _parameter_rotations(file, fmt):
     parts = [(field, _joint_rotations(file, field, n), start)
              for field, n, start, required in PARAMETER_FIELDS[fmt] if required or field in file.fields]
     first_field, first, _ = parts[0]
-    rotations = np.zeros((len(first), len(SMPLH_JOINT_NAMES), 3))
+    rotations = np.zeros((len(first), NUM_JOINTS, 3))
     for field, values, start in parts:
         if len(values) != len(first):
             file.fail(field, f"has {len(values)} frames; expected {len(first)} like '{first_field}'")
@@ -181,12 +182,12 @@ def _frame_ids(file, frames, n_frames):
     return ids.astype(np.int64)
 
 
-def load_poses(path, *, skeleton=None, up=None, backend="anny", model_dir=None, model_type=None, frames=None):
+def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
     """Read a pose file into a PoseBatch of canonical joints (and normalised rotations for parameter files).
 
     up: the file's vertical axis ("y" or "z"); default "z" for AMASS, "y" otherwise (BEDLAM convention).
     skeleton: for joint files, a name of `posescript_pipeline.joints.SKELETONS` (default: from the joint count).
-    backend, model_dir, model_type: body model turning rotations into joints (see posescript_pipeline.body).
+    body: the body model turning rotations into joints (`posescript_pipeline.body.create`; default Anny).
     frames: None (all), an index or a list of indices.
     """
     file = PoseFile(path)
@@ -205,9 +206,6 @@ def load_poses(path, *, skeleton=None, up=None, backend="anny", model_dir=None, 
     ids = _frame_ids(file, frames, len(rotations))
     if betas is not None and betas.ndim == 2 and len(betas) == len(rotations):
         betas = betas[ids]
-    rotations = rotations[ids]
-    raw = joints_from_rotations(rotations, backend=backend, model_dir=model_dir, model_type=model_type, betas=betas)
-    joints, root = normalise(raw, root_rotvec=rotations[:, 0], up=up)
-    rotations[:, 0] = root
-    available = np.ones(len(SMPLH_JOINT_NAMES), dtype=bool)
+    joints, rotations = canonical(rotations[ids], body or create(), up=up, betas=betas)
+    available = np.ones(NUM_JOINTS, dtype=bool)
     return PoseBatch(joints.astype(np.float32), available, rotations.astype(np.float32), betas, ids, file.path, fmt)

@@ -20,7 +20,7 @@ def pairs(n: int, seed: int = 0):
     rot_a = standing_rotations(n, seed)
     rot_b = rot_a.copy()
     rot_b[:, 1:22] += np.random.default_rng(seed + 1).normal(0, 0.25, (n, 21, 3)).astype(np.float32)
-    return joints_from_rotations(rot_a), joints_from_rotations(rot_b), rot_a, rot_b
+    return create().joints(rot_a), create().joints(rot_b), rot_a, rot_b
 
 
 def run(label, texts, ja, jb, ra, rb):

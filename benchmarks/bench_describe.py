@@ -29,7 +29,7 @@ def main():
     parser.add_argument("--n", type=int, default=10_000)
     n = parser.parse_args().n
     rot = standing_rotations(n)
-    joints = joints_from_rotations(rot)
+    joints = create().joints(rot)
     print(f"{n:,} poses, single process")
     run("joint coordinates, 1 caption", 1, joints, None)
     run("joints + rotations, 1 caption", 1, joints, rot)

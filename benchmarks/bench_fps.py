@@ -15,7 +15,7 @@ import tracemalloc
 
 import numpy as np
 
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.sampling import farthest_point_sampling
 
 BATCH = 50_000
@@ -25,7 +25,7 @@ def body_joints(rotvecs):
     """(m, 21, 3) body axis-angles -> (m, 22, 3) float32 joints (root rotation zero)."""
     full = np.zeros((len(rotvecs), 52, 3), np.float32)
     full[:, 1:22] = rotvecs
-    return joints_from_rotations(full)[:, :22]
+    return create().joints(full)[:, :22]
 
 
 def candidates(kind, count, seed=0):

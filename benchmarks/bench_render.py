@@ -14,7 +14,7 @@ import numpy as np
 from workload import standing_rotations
 
 from bedlam_tools.render import BodyRenderer
-from posescript_pipeline.body.anny_backend import AnnyBody
+from posescript_pipeline.body.backends.anny import AnnyBody
 
 TARGET = 12.0
 BATCH = 64

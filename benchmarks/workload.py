@@ -4,7 +4,7 @@ import tracemalloc
 
 import numpy as np
 
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 
 
 def standing_rotations(n: int, seed: int = 0) -> np.ndarray:

@@ -92,11 +92,11 @@ def show(directory, row_id, output):
     click.echo("contacts: " + (", ".join(f"{c['part_a']}-{c['part_b']}" for c in row["contacts"]) or "none"))
     click.echo(f"posecodes: {len(row['posecodes'])} describable")
     from bedlam_tools.render import BodyRenderer, contact_sheet
-    from posescript_pipeline.body.anny_backend import AnnyBody
+    from posescript_pipeline.body import create
 
     crop = decode_image(row["image"])
-    body = AnnyBody().pose(np.asarray(row["pose"], np.float32)[None])
-    picture = BodyRenderer(*crop.shape[1::-1]).render(body["vertices"][0], body["faces"])
+    mesh = create().mesh(np.asarray(row["pose"], np.float32)[None])
+    picture = BodyRenderer(*crop.shape[1::-1]).render(mesh.vertices[0], mesh.faces)
     path = output or f"{row_id.replace('/', '_')}.png"
     contact_sheet([crop, picture], [f"{row_id} (image crop)", " ".join(row["captions"])], columns=2).save(path)
     click.echo(f"picture: {path}")

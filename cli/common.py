@@ -5,7 +5,7 @@ import sys
 import click
 
 from bedlam_tools.pose_files import InputError
-from posescript_pipeline.body.smplx_backend import ModelFilesError
+from posescript_pipeline.body.backends.smplx import ModelFilesError
 from posescript_pipeline.joints import SKELETONS
 
 POSE_FILE_OPTIONS = (

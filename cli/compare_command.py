@@ -6,12 +6,6 @@ import click
 from .common import pose_file_options, user_errors
 
 
-def _contacts(rotations, backend, model_dir, model_type):
-    from posescript_pipeline.contact import contacts_for_rotations
-
-    return contacts_for_rotations(rotations, backend=backend, model_dir=model_dir, model_type=model_type)
-
-
 @click.command()
 @click.argument("file_a", type=click.Path(dir_okay=False))
 @click.argument("file_b", type=click.Path(dir_okay=False))
@@ -36,15 +30,17 @@ def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, skeleton, up, 
     from posescript_pipeline.compare.paircodes import PAIR
 
     from bedlam_tools.pose_files import load_poses
+    from posescript_pipeline.body import create
+    from posescript_pipeline.contact import detect_contacts
 
-    backend = "smplx" if model_dir else "anny"
-    a, b = (load_poses(path, skeleton=skeleton, up=up, backend=backend, model_dir=model_dir, model_type=model_type,
-                       frames=[frame]) for path, frame in ((file_a, frame_a), (file_b, frame_b)))
+    body = create(model_dir=model_dir, model_type=model_type)
+    a, b = (load_poses(path, skeleton=skeleton, up=up, body=body, frames=[frame])
+            for path, frame in ((file_a, frame_a), (file_b, frame_b)))
     # Head rotations and contacts need the rotations of both poses (joint files have none).
     rotations = (a.rotations, b.rotations) if a.rotations is not None and b.rotations is not None else (None, None)
     contacts = (None, None)
     if rotations[0] is not None and not no_contacts:
-        contacts = tuple(_contacts(r, backend, model_dir, model_type) for r in rotations)
+        contacts = tuple(detect_contacts(r, body) for r in rotations)
     pair_id = f"{file_a}:{frame_a}->{file_b}:{frame_b}"
     result = compare_poses(a.joints, b.joints, *rotations, seed=seed, pair_ids=[pair_id], texts=n_texts,
                            contacts_a=contacts[0], contacts_b=contacts[1], available_a=a.available,

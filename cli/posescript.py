@@ -41,19 +41,18 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model
     is touching the left knee") and head rotations; joint files are described from the joints only.
     """
     from bedlam_tools.pose_files import load_poses
+    from posescript_pipeline.body import create
 
     if all_frames and frame is not None:
         raise click.UsageError("use either --frame or --all")
     frames = None if all_frames else [frame or 0]
-    backend = "smplx" if model_dir else "anny"
-    batch = load_poses(file, skeleton=skeleton, up=up, backend=backend, model_dir=model_dir, model_type=model_type,
-                       frames=frames)
+    body = create(model_dir=model_dir, model_type=model_type)
+    batch = load_poses(file, skeleton=skeleton, up=up, body=body, frames=frames)
     contacts = None
     if batch.rotations is not None and not no_contacts:
-        from posescript_pipeline.contact import contacts_for_rotations
+        from posescript_pipeline.contact import detect_contacts
 
-        contacts = contacts_for_rotations(batch.rotations, backend=backend, model_dir=model_dir,
-                                          model_type=model_type)
+        contacts = detect_contacts(batch.rotations, body)
     result = describe_poses(batch.joints, batch.available, batch.rotations, seed=seed,
                             pose_ids=batch.frame_ids.tolist(), captions=n_captions, contacts=contacts)
     if fmt == "text":

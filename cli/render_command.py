@@ -1,6 +1,5 @@
 """`posescript render`: pictures of posed body meshes, one frame or a contact sheet of many, optionally captioned."""
 import dataclasses
-import os
 import sys
 from pathlib import Path
 
@@ -55,43 +54,18 @@ def _subset(batch, every):
                                frame_ids=batch.frame_ids[keep])
 
 
-def _anny_cache_is_cold():
-    """True when Anny has not built its compact model yet (its cache: $ANNY_CACHE_DIR or ~/.cache/anny)."""
-    root = Path(os.environ.get("ANNY_CACHE_DIR") or Path.home() / ".cache" / "anny")
-    return not any(root.glob("v*/build_compact_model_data_*.safetensors"))
-
-
-def _mesher(model_dir, model_type):
-    """(rotations, betas) -> dict(vertices, faces), with the user's smplx model or the Anny body."""
-    if model_dir:
-        from posescript_pipeline.body.smplx_backend import SmplxBody
-
-        body = SmplxBody(model_dir, model_type)
-        return body.pose
-    from posescript_pipeline.body.anny_backend import AnnyBody
-
-    if _anny_cache_is_cold():
-        click.echo("note: building the Anny body model once (about 2-3 minutes; cached afterwards)", err=True)
-    body = AnnyBody()
-    return lambda rotations, betas: body.pose(rotations)
-
-
-def _captions(batch, seed, model_dir, model_type, contacts):
+def _captions(batch, seed, body, contacts):
     """The first caption of `posescript describe` for each pose of the batch."""
+    from posescript_pipeline.contact import detect_contacts
     from posescript_pipeline.describe import describe
 
-    pairs = None
-    if contacts:
-        from posescript_pipeline.contact import contacts_for_rotations
-
-        pairs = contacts_for_rotations(batch.rotations, backend="smplx" if model_dir else "anny",
-                                       model_dir=model_dir, model_type=model_type)
+    pairs = detect_contacts(batch.rotations, body) if contacts else None
     result = describe(batch.joints, batch.available, batch.rotations, seed=seed,
                       pose_ids=batch.frame_ids.tolist(), captions=1, contacts=pairs)
     return [captions[0] for captions in result.captions]
 
 
-def _pictures(batch, renderer, mesher, views):
+def _pictures(batch, renderer, body, views):
     """One (H, W * len(views), 3) picture per pose, meshed POSE_BATCH poses at a time."""
     from tqdm import tqdm
 
@@ -102,9 +76,9 @@ def _pictures(batch, renderer, mesher, views):
             betas = batch.betas
             if betas is not None and betas.ndim == 2:
                 betas = betas[start:start + POSE_BATCH]
-            mesh = mesher(batch.rotations[start:start + POSE_BATCH], betas)
-            for vertices in mesh["vertices"]:
-                pictures.append(renderer.render_views(vertices, mesh["faces"], views))
+            mesh = body.mesh(batch.rotations[start:start + POSE_BATCH], betas if body.name == "smplx" else None)
+            for vertices in mesh.vertices:
+                pictures.append(renderer.render_views(vertices, mesh.faces, views))
                 bar.update()
     return pictures
 
@@ -140,9 +114,10 @@ def render(file, output, frame, views, caption, grid, frame_list, every, columns
         raise click.UsageError("--frame picks one picture; use --frames for a grid")
     if not Path(output).resolve().parent.is_dir():
         raise click.UsageError(f"the folder of {output} does not exist")
-    batch = load_poses(file, skeleton=skeleton, up=up, backend="smplx" if model_dir else "anny",
-                       model_dir=model_dir, model_type=model_type,
-                       frames=frame_list if grid else [frame or 0])
+    from posescript_pipeline.body import create
+
+    body = create(model_dir=model_dir, model_type=model_type)
+    batch = load_poses(file, skeleton=skeleton, up=up, body=body, frames=frame_list if grid else [frame or 0])
     if batch.rotations is None:
         raise InputError(f"{file}: holds joint coordinates only; rendering needs a parameter file "
                          "(AMASS or SMPL-X rotations) to pose a body mesh")
@@ -152,8 +127,8 @@ def render(file, output, frame, views, caption, grid, frame_list, every, columns
         renderer = BodyRenderer(size, size)
     except RenderError as err:
         raise click.ClickException(str(err))
-    pictures = _pictures(batch, renderer, _mesher(model_dir, model_type), views)
-    captions = _captions(batch, seed, model_dir, model_type, not no_contacts) if caption else None
+    pictures = _pictures(batch, renderer, body, views)
+    captions = _captions(batch, seed, body, not no_contacts) if caption else None
     if grid:
         labels = [f"frame {i}" + (f": {captions[k]}" if captions else "") for k, i in enumerate(batch.frame_ids)]
         sheet = contact_sheet(pictures, labels, columns)

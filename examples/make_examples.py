@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.crafted_poses import CRAFTED_POSES, crafted_rotvecs
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.orientation import Z_UP_TO_Y_UP
 from posescript_pipeline.rotations import matrix_to_axis_angle, rotation_about_y
 
@@ -72,8 +72,8 @@ def main():
     with open(OUT / "smplx_params.pkl", "wb") as f:
         pickle.dump(params, f)
     rotvecs = np.concatenate([crafted_rotvecs(name) for name in CRAFTED_POSES])
-    joints = joints_from_rotations(rotvecs)
-    yawed = joints_from_rotations(with_root(rotvecs, rotation_about_y(np.radians(np.linspace(0, 90, len(rotvecs))))))
+    joints = create().joints(rotvecs)
+    yawed = create().joints(with_root(rotvecs, rotation_about_y(np.radians(np.linspace(0, 90, len(rotvecs))))))
     np.save(OUT / "joints_smplh52.npy", yawed)
     np.save(OUT / "joints_smpl24.npy", np.concatenate(
         [joints[:, :22], joints[:, [JOINT_INDEX["left_middle1"], JOINT_INDEX["right_middle1"]]]], axis=1))

@@ -21,18 +21,18 @@ Excluding every pair of parts that share mesh edges would be too strong: it remo
 (they meet at the armpit); the list names only the pairs whose fold is a false contact in practice (belly-thigh:
 the groin folds into hundreds of close pairs when the hip flexes to 90 degrees).
 """
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
 from .body.parts import PART_INDEX, PART_NAMES
+from .skeleton import SIDES
 
 THRESHOLD = 0.02
 REST_DISTANCE = 0.10
 N_SAMPLES = 8000
 MIN_PAIRS = 5
 SEED = 0
-SIDES = ("left", "right")
 
 ADJACENT = (
     ("head", "neck"), ("neck", "chest"), ("neck", "upperback"), ("neck", "shoulder"),
@@ -168,38 +168,23 @@ class ContactDetector:
         return [sorted(counts) for counts in self.detect_counts(vertices)]
 
 
-@lru_cache(maxsize=4)
-def _backend(backend, model_dir, model_type):
-    """(body, detector) for a backend, built once: labels and rest (T-pose) mesh of the body model."""
-    from .body.parts import anny_part_labels, smplx_part_labels
-
-    if backend == "anny":
-        from .body.anny_backend import AnnyBody
-
-        body = AnnyBody()
-        labels = anny_part_labels(body)
-    elif backend == "smplx":
-        from .body.smplx_backend import SmplxBody
-
-        if model_dir is None:
-            raise ValueError("the smplx backend needs model_dir (a folder holding smplx/ or smplh/ model files)")
-        body = SmplxBody(model_dir, model_type or "smplx")
-        labels = smplx_part_labels(body)
-    else:
-        raise ValueError(f"unknown body backend {backend!r}; choose one of anny, smplx")
-    rest = body.pose(np.zeros((1, 52, 3)))["vertices"][0]
-    return body, ContactDetector(rest, body.faces, labels)
+@cache
+def detector(body) -> ContactDetector:
+    """The contact detector of a body (`body.create`), built once per process from its rest mesh and labels."""
+    return ContactDetector(body.rest_vertices, body.faces, body.part_labels)
 
 
-def contacts_for_rotations(rotvecs, backend="anny", model_dir=None, model_type=None, batch_size=64):
+def detect_contacts(rotvecs, body=None, batch_size=64) -> list[list[tuple[str, str]]]:
     """Self-contacts of poses (N, 52|22, 3) axis-angle: per pose, sorted (part_a, part_b) pairs.
 
-    Poses the mesh with the backend ("anny", or "smplx" with the user's model_dir) in batches and runs the
-    detector; the body and detector are built once per process (torch is imported here, not at module level).
+    Poses the mesh of `body` (default: the Anny body) in batches and runs its detector.
     """
-    body, detector = _backend(backend, None if model_dir is None else str(model_dir), model_type)
+    from .body import create
+
+    body = body or create()
+    found = detector(body)
     rotvecs = np.asarray(rotvecs)
     out = []
     for start in range(0, len(rotvecs), batch_size):
-        out += detector.detect(body.pose(rotvecs[start:start + batch_size])["vertices"])
+        out += found.detect(body.mesh(rotvecs[start:start + batch_size]).vertices)
     return out

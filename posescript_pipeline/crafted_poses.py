@@ -7,9 +7,8 @@ left_elbow (0, -90, 0) points the forearm forward; spine (+30, 0, 0) bends the t
 """
 import numpy as np
 
-from .body import joints_from_rotations
-from .joints import JOINT_INDEX, MIRROR_PERMUTATION, SMPLH_JOINT_NAMES
-from .orientation import normalise
+from .body import canonical
+from .skeleton import JOINT_INDEX, NUM_JOINTS
 
 ARMS_DOWN = {"left_shoulder": (0, 0, -75), "right_shoulder": (0, 0, 75)}
 
@@ -63,18 +62,12 @@ CRAFTED_POSES = {
 
 def crafted_rotvecs(name):
     """Axis-angle (1, 52, 3) float32, radians, of a crafted pose."""
-    rotvecs = np.zeros((1, len(SMPLH_JOINT_NAMES), 3), dtype=np.float32)
+    rotvecs = np.zeros((1, NUM_JOINTS, 3), dtype=np.float32)
     for joint, degrees in CRAFTED_POSES[name].items():
         rotvecs[0, JOINT_INDEX[joint]] = np.radians(degrees)
     return rotvecs
 
 
-def mirror(rotvecs):
-    """Left/right mirror image of axis-angle poses (..., 52, 3): swap sides, negate the y and z components."""
-    rotvecs = np.asarray(rotvecs)
-    return rotvecs[..., MIRROR_PERMUTATION, :] * np.array([1, -1, -1], dtype=rotvecs.dtype)
-
-
 def crafted_joints(name):
     """Canonical joints (1, 52, 3) float32 of a crafted pose (numpy FK on the shipped Anny skeleton)."""
-    return normalise(joints_from_rotations(crafted_rotvecs(name)))[0]
+    return canonical(crafted_rotvecs(name))[0]

@@ -1,4 +1,4 @@
-"""Joint sets, the SMPL-H kinematic tree, and conversion of other skeletons to the 52 SMPL-H joints.
+"""Input skeletons and their conversion to the 52 SMPL-H joints of `skeleton`.
 
 Joint arrays are (N, J, 3) (a single (J, 3) pose is treated as N=1). A conversion rule per target joint is one of
   ("src", i)            the source joint i;
@@ -9,38 +9,7 @@ Target joints without a rule are missing: NaN in the output and False in `availa
 """
 import numpy as np
 
-BODY_JOINT_NAMES = (
-    "pelvis", "left_hip", "right_hip", "spine1", "left_knee", "right_knee", "spine2", "left_ankle",
-    "right_ankle", "spine3", "left_foot", "right_foot", "neck", "left_collar", "right_collar", "head",
-    "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-)
-BODY_PARENTS = (-1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 12, 13, 14, 16, 17, 18, 19)
-FINGERS = ("index", "middle", "pinky", "ring", "thumb")  # SMPL-H order within each hand
-
-
-def _hand(side, wrist):
-    names = tuple(f"{side}_{finger}{k}" for finger in FINGERS for k in (1, 2, 3))
-    start = len(BODY_JOINT_NAMES) + (0 if side == "left" else len(names))
-    parents = tuple(wrist if k == 0 else start + 3 * f + k - 1 for f in range(len(FINGERS)) for k in range(3))
-    return names, parents
-
-
-_LEFT_HAND, _LEFT_HAND_PARENTS = _hand("left", BODY_JOINT_NAMES.index("left_wrist"))
-_RIGHT_HAND, _RIGHT_HAND_PARENTS = _hand("right", BODY_JOINT_NAMES.index("right_wrist"))
-SMPLH_JOINT_NAMES = BODY_JOINT_NAMES + _LEFT_HAND + _RIGHT_HAND
-SMPLH_PARENTS = np.array(BODY_PARENTS + _LEFT_HAND_PARENTS + _RIGHT_HAND_PARENTS)
-JOINT_INDEX = {name: i for i, name in enumerate(SMPLH_JOINT_NAMES)}
-
-
-def _swap_side(name):
-    for a, b in (("left_", "right_"), ("right_", "left_")):
-        if name.startswith(a):
-            return b + name[len(a):]
-    return name
-
-
-MIRROR_PERMUTATION = np.array([JOINT_INDEX[_swap_side(n)] for n in SMPLH_JOINT_NAMES])
-"""Index of each joint's left/right counterpart (itself for central joints)."""
+from .skeleton import BODY_JOINT_NAMES, JOINT_INDEX, NUM_BODY_JOINTS, NUM_JOINTS, SMPLH_JOINT_NAMES
 
 # Fractions along pelvis->neck of the spine joints (projections on the Anny rest skeleton, see test_joints),
 # and along pelvis->spine2 and spine2->neck for skeletons that give a mid-spine point.
@@ -84,9 +53,9 @@ _COCO = {
 }
 
 SKELETONS = {
-    "smplh52": (52, _identity(SMPLH_JOINT_NAMES)),
-    "smpl24": (24, _identity(BODY_JOINT_NAMES)),  # SMPL's joints 22/23 (hands) are not middle2: unused
-    "body22": (22, _identity(BODY_JOINT_NAMES)),
+    "smplh52": (NUM_JOINTS, _identity(SMPLH_JOINT_NAMES)),
+    "smpl24": (24, _identity(BODY_JOINT_NAMES)),  # SMPL: the body joints, then two hand joints (not middle2: unused)
+    "body22": (NUM_BODY_JOINTS, _identity(BODY_JOINT_NAMES)),
     "h36m17": (17, _LIMBS_H36M),
     "coco17": (17, _COCO),
 }
@@ -110,9 +79,9 @@ def to_smplh52(joints, skeleton):
     src = src[None] if src.ndim == 2 else src
     if src.ndim != 3 or src.shape[1:] != (count, 3):
         raise ValueError(f"skeleton {skeleton} expects joints of shape (N, {count}, 3), got {np.shape(joints)}")
-    out = np.full((src.shape[0], len(SMPLH_JOINT_NAMES), 3), np.nan, dtype=np.float32)
+    out = np.full((src.shape[0], NUM_JOINTS, 3), np.nan, dtype=np.float32)
     for name, (kind, *args) in rules.items():
         out[:, JOINT_INDEX[name]] = _RULES[kind](src, out, *args)
-    available = np.zeros(len(SMPLH_JOINT_NAMES), dtype=bool)
+    available = np.zeros(NUM_JOINTS, dtype=bool)
     available[[JOINT_INDEX[name] for name in rules]] = True
     return out, available

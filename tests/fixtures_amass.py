@@ -11,7 +11,7 @@ import numpy as np
 
 from bedlam_tools.sources.amass import split_of
 from posescript_pipeline.crafted_poses import crafted_rotvecs
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.skeleton import JOINT_INDEX
 
 
 def _subject(dataset, split, taken=()):

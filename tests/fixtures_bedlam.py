@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw
 
 from bedlam_tools.sources.bedlam import SMPLX_PELVIS
 from posescript_pipeline.crafted_poses import crafted_rotvecs
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.skeleton import JOINT_INDEX
 
 SOURCE_KWARGS = {"min_resolution": 60}
 BACKGROUND = (128, 128, 128)

@@ -62,12 +62,12 @@ def compare_lines() -> list[dict]:
 
 
 def _random_poses(seed, n):
-    from posescript_pipeline.body import joints_from_rotations
+    from posescript_pipeline.body import create
     from posescript_pipeline.orientation import normalise
 
     rng = np.random.default_rng(seed)
     pose = (rng.normal(0, 0.35, (n, 52, 3)) * (np.arange(52) < 22)[:, None]).astype(np.float32)
-    joints, root = normalise(joints_from_rotations(pose), root_rotvec=pose[:, 0])
+    joints, root = normalise(create().joints(pose), root_rotvec=pose[:, 0])
     pose[:, 0] = root
     return joints, pose
 

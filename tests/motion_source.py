@@ -3,7 +3,7 @@ subjects do the same motions with small differences, so there are in-sequence an
 import numpy as np
 
 from bedlam_tools.sources.base import Candidates
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.crafted_poses import crafted_rotvecs
 from posescript_pipeline.orientation import normalise
 from tests.toy_source import ToySource
@@ -33,7 +33,7 @@ class MotionSource(ToySource):
                     ids.append(f"motion/{s}/q{q}/f{f:04d}")
                     subject.append(s), sequence.append(f"{s}/q{q}"), frame.append(f)
         pose = np.asarray(pose, np.float32)
-        joints, _ = normalise(joints_from_rotations(pose))
+        joints, _ = normalise(create().joints(pose))
         n = len(ids)
         return Candidates(ids=np.array(ids), subject_id=np.array(subject), sequence_id=np.array(sequence),
                           frame=np.array(frame, np.int32), time_s=(np.array(frame) / 6).astype(np.float32), pose=pose,

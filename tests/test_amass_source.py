@@ -7,7 +7,7 @@ from PIL import Image
 
 from bedlam_tools.sources.amass import AmassSource, split_of
 from bedlam_tools.sources.base import Crop
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.orientation import normalise
 from tests.fixtures_amass import CORRUPT, NAN, SEQUENCES, expected_frames, write_amass
 
@@ -67,7 +67,7 @@ def test_poses_and_joints_are_canonical(cands):
         assert np.allclose(j[:, 0], 0, atol=1e-6)
         assert (j[:, 1, 0] > 0).all() and np.allclose(j[:, 1, 2], 0, atol=1e-5)  # hips along +x
         assert (j[:, 15, 1] > 0.5).all()  # the z-up AMASS bodies stand up in y
-        again, _ = normalise(joints_from_rotations(c.pose))
+        again, _ = normalise(create().joints(c.pose))
         assert np.allclose(again, j, atol=1e-4)
 
 

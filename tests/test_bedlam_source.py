@@ -9,7 +9,7 @@ from PIL import Image
 
 from bedlam_tools.sources.base import Crop, RecordError
 from bedlam_tools.sources.bedlam import BedlamSource, scaled_box, select_humans
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.orientation import normalise
 from tests.fixtures_bedlam import SCENES, SOURCE_KWARGS, kept_frames, persons, write_bedlam
 
@@ -129,7 +129,7 @@ def test_joints_are_canonical_and_match_the_normalised_pose(cands):
         assert np.allclose(j[:, 0], 0, atol=1e-6)
         assert (j[:, 1, 0] > 0).all() and np.allclose(j[:, 1, 2], 0, atol=1e-5)  # left hip along +x
         assert (j[:, 15, 1] > 0.5).all()  # standing, y up
-        again, _ = normalise(joints_from_rotations(c.pose))
+        again, _ = normalise(create().joints(c.pose))
         assert np.allclose(again, j, atol=1e-4)
 
 

@@ -5,11 +5,12 @@ import time
 import numpy as np
 import pytest
 
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.body.anny_backend import REST_SKELETON_PATH, rest_skeleton
-from posescript_pipeline.body.skeleton import forward_kinematics
-from posescript_pipeline.body.smplx_backend import ModelFilesError, SmplxBody
-from posescript_pipeline.joints import JOINT_INDEX, MIRROR_PERMUTATION, SMPLH_PARENTS
+from posescript_pipeline.body import create
+from posescript_pipeline.errors import UserError
+from posescript_pipeline.body.backends.anny import REST_SKELETON_PATH, rest_skeleton
+from posescript_pipeline.body.kinematics import forward_kinematics
+from posescript_pipeline.body.backends.smplx import ModelFilesError, SmplxBody
+from posescript_pipeline.skeleton import JOINT_INDEX, MIRROR_PERMUTATION, SMPLH_PARENTS
 from tests.crafted import CRAFTED_POSES, crafted_joints, crafted_rotvecs, mirror
 
 J = JOINT_INDEX
@@ -42,13 +43,13 @@ def test_zero_pose_gives_rest_and_22_rotations_pad_hands():
     assert np.allclose(zero, rest_skeleton(), atol=1e-6)
     rotvecs = rng.normal(0, 0.5, (3, 22, 3))
     padded = np.concatenate([rotvecs, np.zeros((3, 30, 3))], axis=1)
-    assert np.allclose(joints_from_rotations(rotvecs), joints_from_rotations(padded))
+    assert np.allclose(create().joints(rotvecs), create().joints(padded))
 
 
 def test_fk_keeps_bone_lengths_and_root_rotation_is_rigid():
     rng = np.random.default_rng(1)
     rotvecs = rng.normal(0, 0.8, (5, 52, 3)).astype(np.float32)
-    joints = joints_from_rotations(rotvecs)
+    joints = create().joints(rotvecs)
     assert joints.dtype == np.float32 and joints.shape == (5, 52, 3)
     r = rest_skeleton()
     lengths = np.linalg.norm(joints[:, 1:] - joints[:, SMPLH_PARENTS[1:]], axis=-1)
@@ -58,14 +59,14 @@ def test_fk_keeps_bone_lengths_and_root_rotation_is_rigid():
 def test_fk_speed_is_reported():
     rotvecs = np.random.default_rng(2).normal(0, 0.5, (10000, 52, 3)).astype(np.float32)
     start = time.perf_counter()
-    joints_from_rotations(rotvecs)
+    create().joints(rotvecs)
     print(f"numpy FK: 10,000 poses in {1000 * (time.perf_counter() - start):.1f} ms")  # reported, not asserted
 
 
 def test_describing_joints_does_not_import_torch():
-    code = ("import sys, numpy as np; from posescript_pipeline.body import joints_from_rotations; "
+    code = ("import sys, numpy as np; from posescript_pipeline.body import create; "
             "import posescript_pipeline.crafted_poses, bedlam_tools.pose_files; "
-            "joints_from_rotations(np.zeros((1, 22, 3))); assert 'torch' not in sys.modules, 'torch imported'")
+            "create().joints(np.zeros((1, 22, 3))); assert 'torch' not in sys.modules, 'torch imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -121,8 +122,8 @@ def test_crafted_pose_facts():
 def test_mirror_swaps_sides_and_negates_x():
     rng = np.random.default_rng(3)
     rotvecs = rng.normal(0, 0.6, (8, 52, 3)).astype(np.float32)
-    joints = joints_from_rotations(rotvecs)
-    mirrored = joints_from_rotations(mirror(rotvecs))
+    joints = create().joints(rotvecs)
+    mirrored = create().joints(mirror(rotvecs))
     assert np.abs(mirrored - joints[:, MIRROR_PERMUTATION] * [-1, 1, 1]).max() < 2e-3  # rest asymmetry 0.3 mm
     assert np.allclose(mirror(crafted_rotvecs("right_arm_overhead")), crafted_rotvecs("left_arm_overhead"))
     assert np.allclose(mirror(mirror(rotvecs)), rotvecs)
@@ -174,15 +175,16 @@ def _write_model(folder, model_type):
 def test_smplx_backend_matches_numpy_fk(tmp_path, model_type):
     model_dir = _write_model(tmp_path, model_type)
     rotvecs = np.random.default_rng(5).normal(0, 0.5, (4, 52, 3)).astype(np.float32)
-    body = SmplxBody(model_dir, model_type=model_type)
-    out = body.pose(rotvecs)
-    assert out["joints"].shape == (4, 52, 3) and out["vertices"].shape[0] == 4
+    body = create(model_dir=model_dir, model_type=model_type)
+    assert isinstance(body, SmplxBody) and create(model_dir=model_dir, model_type=model_type) is body
+    out = body.mesh(rotvecs)
+    assert out.joints.shape == (4, 52, 3) and out.vertices.shape[0] == 4
     expected = forward_kinematics(rotvecs, rest_skeleton(), SMPLH_PARENTS)
-    assert np.abs(out["joints"] - expected).max() < 1e-4
-    joints = joints_from_rotations(rotvecs[:, :22], backend="smplx", model_dir=model_dir, model_type=model_type)
+    assert np.abs(out.joints - expected).max() < 1e-4
+    joints = body.joints(rotvecs[:, :22])
     assert np.abs(joints - forward_kinematics(rotvecs[:, :22], rest_skeleton(), SMPLH_PARENTS)).max() < 1e-4
-    shaped = body.pose(rotvecs, betas=np.ones(11))["joints"]
-    assert np.abs(shaped - out["joints"]).max() > 1e-3  # betas reach the model
+    shaped = body.mesh(rotvecs, betas=np.ones(11)).joints
+    assert np.abs(shaped - out.joints).max() > 1e-3  # betas reach the model
 
 
 def test_smplx_backend_errors_name_the_expected_files(tmp_path):
@@ -190,28 +192,26 @@ def test_smplx_backend_errors_name_the_expected_files(tmp_path):
         SmplxBody(tmp_path / "nope")
     with pytest.raises(ModelFilesError, match=r"no smplh model .*smplh/SMPLH_FEMALE\.npz"):
         SmplxBody(tmp_path, model_type="smplh", gender="female")
-    with pytest.raises(ValueError, match="model_type"):
+    with pytest.raises(ModelFilesError, match="model type"):
         SmplxBody(tmp_path, model_type="mano")
-    with pytest.raises(ValueError, match="model_dir"):
-        joints_from_rotations(np.zeros((1, 22, 3)), backend="smplx")
-    with pytest.raises(ValueError, match="anny, smplx"):
-        joints_from_rotations(np.zeros((1, 22, 3)), backend="star")
+    with pytest.raises(UserError, match="--model-dir"):
+        create("smplx")
+    with pytest.raises(UserError, match="anny, smplx"):
+        create("star")
 
 
 # ---------------------------------------------------------------- Anny itself (builds the model: slow)
 
 @pytest.fixture(scope="module")
 def anny_body():
-    from posescript_pipeline.body.anny_backend import AnnyBody
-
-    return AnnyBody()
+    return create()
 
 
 @pytest.mark.slow
 def test_anny_driver_equals_numpy_fk(anny_body):
     rng = np.random.default_rng(6)
     rotvecs = rng.normal(0, 0.5, (16, 52, 3))
-    posed = anny_body.pose(rotvecs)["joints"]
+    posed = anny_body.mesh(rotvecs).joints
     error = np.abs(posed - forward_kinematics(rotvecs, rest_skeleton(), SMPLH_PARENTS)).max()
     print(f"Anny vs numpy FK: max joint error {error:.2e} m")
     assert error < 1e-4
@@ -220,9 +220,9 @@ def test_anny_driver_equals_numpy_fk(anny_body):
 @pytest.mark.slow
 def test_anny_mesh_follows_the_pose(anny_body):
     rotvecs = np.concatenate([crafted_rotvecs("t_pose"), crafted_rotvecs("right_arm_overhead")])
-    out = anny_body.pose(rotvecs[:, :22], phenotype={"height": 0.7})
-    v, joints = out["vertices"], out["joints"]
-    assert v.dtype == np.float32 and v.shape == (2, 13718, 3) and out["faces"].shape == (27420, 3)
+    out = anny_body.mesh(rotvecs[:, :22], betas=[0.5, 0.5, 0.5, 0.5, 0.7, 0.5])  # a taller default body
+    v, joints = out.vertices, out.joints
+    assert v.dtype == np.float32 and v.shape == (2, 13718, 3) and out.faces.shape == (27420, 3)
     assert np.allclose(joints[:, 0], 0)
     assert v[0, :, 1].max() > joints[0, J["head"], 1] + 0.05  # y-up: top of the head above the head joint
     assert v[0, :, 0].max() > joints[0, J["left_wrist"], 0]  # left hand towards +x
@@ -236,7 +236,7 @@ def test_anny_mesh_follows_the_pose(anny_body):
 def test_shipped_rest_skeleton_is_reproducible(tmp_path):
     import json
 
-    from posescript_pipeline.body.anny_backend import build_rest_skeleton
+    from posescript_pipeline.body.backends.anny import build_rest_skeleton
 
     rebuilt = build_rest_skeleton(tmp_path / "rest.json")
     assert np.abs(rebuilt - rest_skeleton()).max() < 1e-6

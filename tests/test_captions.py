@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from posescript_pipeline.aggregation import CaptionOptions
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.captions.realisation import write_caption
 from posescript_pipeline.describe import describe
 from posescript_pipeline.posecodes.catalogue import ELEMENTARY
@@ -19,7 +19,7 @@ def random_poses():
     rng = np.random.default_rng(0)
     rot = rng.normal(0, 0.5, (400, 52, 3)).astype(np.float32)
     rot[:, 0] = 0  # upright root, as after orientation normalisation of a standing pose
-    return joints_from_rotations(rot), rot
+    return create().joints(rot), rot
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli.compare_command import compare as compare_command
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.compare import Comparisons, InstructionOptions, compare
 from posescript_pipeline.compare.evaluation import ABSOLUTE, PAIR_CATALOGUE, categorise_pairs, measure_pairs
 from posescript_pipeline.compare.paircodes import PAIR, PAIR_KINDS, PAIRCODES, SUPER_PAIRCODES, direction
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.orientation import normalise
 from tests.crafted import crafted_joints, crafted_rotvecs
 
@@ -29,7 +29,7 @@ def left_knee_flexed(degrees):
     """Standing with the left knee flexed by `degrees` (Anny's rest knee is already at about 171 deg)."""
     rot = crafted_rotvecs("standing")
     rot[0, JOINT_INDEX["left_knee"]] = np.radians((degrees, 0, 0))
-    return normalise(joints_from_rotations(rot))[0]
+    return normalise(create().joints(rot))[0]
 
 
 def noise_free(a, b):

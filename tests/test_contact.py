@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from posescript_pipeline.body.parts import PART_INDEX, PART_NAMES, SIDED
-from posescript_pipeline.contact import ContactDetector, contacts_for_rotations, prune_inclusions
+from posescript_pipeline.body import create
+from posescript_pipeline.contact import ContactDetector, detect_contacts, detector, prune_inclusions
 from tests.crafted import crafted_rotvecs, mirror
 from tests.test_body import _write_model
 
@@ -79,25 +80,21 @@ def test_contact_module_does_not_import_torch():
 def test_smplx_path_on_a_synthetic_model(tmp_path):
     model_dir = _write_model(tmp_path, "smplx")
     rotvecs = np.concatenate([crafted_rotvecs("t_pose"), crafted_rotvecs("palms_together")])
-    out = contacts_for_rotations(rotvecs, backend="smplx", model_dir=model_dir, model_type="smplx", batch_size=1)
+    out = detect_contacts(rotvecs, create(model_dir=model_dir, model_type="smplx"), batch_size=1)
     assert len(out) == 2
     for pairs in out:
         assert pairs == sorted(pairs) and all(a < b and {a, b} <= set(PART_NAMES) for a, b in pairs)
-    with pytest.raises(ValueError, match="model_dir"):
-        contacts_for_rotations(rotvecs, backend="smplx")
 
 
 # ---------------------------------------------------------------- Anny (builds the model: slow)
 
 @pytest.fixture(scope="module")
 def anny():
-    from posescript_pipeline.body.anny_backend import AnnyBody
-    from posescript_pipeline.body.parts import anny_part_labels
-    from posescript_pipeline.contact import _backend
+    from posescript_pipeline.body.backends.anny import AnnyBody
 
-    body, detector = _backend("anny", None, None)
+    body = create()
     assert isinstance(body, AnnyBody)
-    return body, detector, anny_part_labels(body)
+    return body, detector(body), body.part_labels
 
 
 @pytest.mark.slow
@@ -111,7 +108,7 @@ def test_anny_parts_cover_the_body_and_mirror(anny):
     for part in SIDED:
         left, right = counts[PART_INDEX[f"left_{part}"]], counts[PART_INDEX[f"right_{part}"]]
         assert abs(left - right) <= 0.15 * max(left, right), part
-    rest = body.pose(np.zeros((1, 52, 3)))["vertices"][0]
+    rest = body.rest_vertices
     for part in ("hand", "knee", "shoulder", "buttock"):
         centre = {side: rest[labels == PART_INDEX[f"{side}_{part}"]].mean(axis=0) for side in ("left", "right")}
         assert centre["left"][0] > 0.05 and np.allclose(centre["left"] * [-1, 1, 1], centre["right"], atol=0.01)
@@ -121,10 +118,10 @@ def test_anny_parts_cover_the_body_and_mirror(anny):
 
 @pytest.mark.slow
 def test_crafted_poses_give_their_known_contacts(anny):
-    body, detector, _ = anny
+    body, found_by, _ = anny
     names = list(EXPECTED)
     rotvecs = np.concatenate([crafted_rotvecs(name) for name in names])
-    counts = detector.detect_counts(body.pose(rotvecs)["vertices"])
+    counts = found_by.detect_counts(body.mesh(rotvecs).vertices)
     for name, found in zip(names, counts):
         print(f"{name}: {found}")
         assert sorted(found) == EXPECTED[name], (name, found)
@@ -135,13 +132,13 @@ def test_crafted_poses_give_their_known_contacts(anny):
 def test_mirrored_poses_give_mirrored_contacts(anny):
     names = list(EXPECTED)
     rotvecs = np.concatenate([crafted_rotvecs(name) for name in names])
-    found = contacts_for_rotations(mirror(rotvecs), batch_size=4)
+    found = detect_contacts(mirror(rotvecs), batch_size=4)
     assert found == [_mirrored(EXPECTED[name]) for name in names]
 
 
 @pytest.mark.slow
-def test_contacts_for_rotations_batches_and_accepts_22_joints(anny):
+def test_detect_contacts_batches_and_accepts_22_joints(anny):
     rotvecs = np.concatenate([crafted_rotvecs("right_hand_on_head")] * 3 + [crafted_rotvecs("t_pose")])
     expected = [[("head", "right_hand")]] * 3 + [[]]
-    assert contacts_for_rotations(rotvecs, batch_size=3) == expected
-    assert contacts_for_rotations(rotvecs[:, :22]) == expected
+    assert detect_contacts(rotvecs, batch_size=3) == expected
+    assert detect_contacts(rotvecs[:, :22]) == expected

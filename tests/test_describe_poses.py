@@ -10,7 +10,7 @@ from posescript_pipeline.posecodes.catalogue import ELEMENTARY, SUPER
 from posescript_pipeline.posecodes.evaluation import categorise, measure
 from posescript_pipeline.posecodes.kinds import KINDS
 from tests.crafted import crafted_joints, crafted_rotvecs, mirror
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.orientation import normalise
 
 
@@ -100,7 +100,7 @@ def test_mirrored_pose_swaps_left_and_right_in_every_posecode(name):
         rot[:, 0] = 0
     else:
         rot = crafted_rotvecs(name)
-    joints, mirrored = (normalise(joints_from_rotations(r))[0] for r in (rot, mirror(rot)))
+    joints, mirrored = (normalise(create().joints(r))[0] for r in (rot, mirror(rot)))
     original = measure(joints, rotations=rot).values
     flipped = measure(mirrored, rotations=mirror(rot)).values
     by_set = {(c.kind, frozenset(c.joints)): i for i, c in enumerate(ELEMENTARY)}
@@ -118,7 +118,7 @@ def test_mirrored_pose_swaps_left_and_right_in_every_posecode(name):
 
 def test_mirrored_captions_swap_sides():
     left = " ".join(c for caps in captions_of("left_knee_90") for c in caps)
-    joints = normalise(joints_from_rotations(mirror(crafted_rotvecs("left_knee_90"))))[0]
+    joints = normalise(create().joints(mirror(crafted_rotvecs("left_knee_90"))))[0]
     rot = mirror(crafted_rotvecs("left_knee_90"))
     right = " ".join(c for caps in describe(np.repeat(joints, 30, 0), rotations=np.repeat(rot, 30, 0),
                                             seed=11).captions for c in caps)

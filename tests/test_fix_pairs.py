@@ -16,7 +16,7 @@ from bedlam_tools.pair_mining import MiningConfig, posecode_categories, posecode
 from bedlam_tools.script_builder import BuildConfig, ScriptBuild
 from cli.bedlam_fix import main as bedlam_fix
 from posescript_pipeline.compare import compare
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.skeleton import JOINT_INDEX
 from tests.motion_source import MotionSource
 from tests.test_script_builder import files, interrupted_after_one_call
 

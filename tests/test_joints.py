@@ -1,12 +1,12 @@
 import numpy as np
 import pytest
 
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.body.anny_backend import rest_skeleton
+from posescript_pipeline.body import create
+from posescript_pipeline.body.backends.anny import rest_skeleton
 from posescript_pipeline.joints import (
-    JOINT_INDEX, MIRROR_PERMUTATION, SKELETONS, SMPLH_JOINT_NAMES, SMPLH_PARENTS, SPINE1_PELVIS_TO_SPINE2,
-    SPINE3_SPINE2_TO_NECK, SPINE_FRACTIONS, skeleton_for_joint_count, to_smplh52,
+    SKELETONS, SPINE1_PELVIS_TO_SPINE2, SPINE3_SPINE2_TO_NECK, SPINE_FRACTIONS, skeleton_for_joint_count, to_smplh52,
 )
+from posescript_pipeline.skeleton import JOINT_INDEX, MIRROR_PERMUTATION, SMPLH_JOINT_NAMES, SMPLH_PARENTS
 from tests.crafted import crafted_rotvecs
 
 
@@ -30,7 +30,7 @@ def test_skeleton_for_joint_count():
 
 
 def test_identity_conversions():
-    joints = joints_from_rotations(crafted_rotvecs("squat"))
+    joints = create().joints(crafted_rotvecs("squat"))
     out, available = to_smplh52(joints[0], "smplh52")
     assert out.shape == (1, 52, 3) and available.all() and np.array_equal(out, joints)
     out, available = to_smplh52(np.concatenate([joints[:, :22], joints[:, :2]], 1), "smpl24")
@@ -49,7 +49,7 @@ def _h36m_from(joints):
 
 
 def test_h36m_and_coco_derive_the_body():
-    joints = joints_from_rotations(crafted_rotvecs("t_pose"))
+    joints = create().joints(crafted_rotvecs("t_pose"))
     h36m, available = to_smplh52(_h36m_from(joints), "h36m17")
     assert available.sum() == 18
     missing = [n for n in SMPLH_JOINT_NAMES if not available[JOINT_INDEX[n]]]

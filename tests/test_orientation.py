@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.body import create
+from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.orientation import Z_UP_TO_Y_UP, normalise
 from posescript_pipeline.rotations import axis_angle_to_matrix, matrix_to_axis_angle, rotation_about_x, rotation_about_y
 from tests.crafted import crafted_rotvecs
@@ -13,7 +13,7 @@ HEAD, PELVIS, LHIP, RHIP = (JOINT_INDEX[n] for n in ("head", "pelvis", "left_hip
 def _posed(name, root_matrices):
     rotvecs = np.repeat(crafted_rotvecs(name), len(root_matrices), axis=0)
     rotvecs[:, 0] = matrix_to_axis_angle(root_matrices)
-    return rotvecs, joints_from_rotations(rotvecs)
+    return rotvecs, create().joints(rotvecs)
 
 
 def test_z_up_standing_body_ends_up_y_up():
@@ -23,7 +23,7 @@ def test_z_up_standing_body_ends_up_y_up():
     canonical, root = normalise(joints, rotvecs[:, 0], up="z")
     assert canonical[0, HEAD, 1] > 0.5
     assert np.allclose(root, 0, atol=1e-6)
-    assert np.allclose(canonical, joints_from_rotations(crafted_rotvecs("standing")), atol=1e-5)
+    assert np.allclose(canonical, create().joints(crafted_rotvecs("standing")), atol=1e-5)
 
 
 def test_yaw_removed_pitch_kept_root_consistent():
@@ -36,11 +36,11 @@ def test_yaw_removed_pitch_kept_root_consistent():
     assert np.allclose(hips[:, 2], 0, atol=1e-5) and (hips[:, 0] > 0).all()
     assert np.allclose(axis_angle_to_matrix(root), rotation_about_x(np.radians(30)), atol=1e-5)
     rotvecs[:, 0] = root
-    assert np.allclose(joints_from_rotations(rotvecs), canonical, atol=1e-5)  # FK with the normalised root
+    assert np.allclose(create().joints(rotvecs), canonical, atol=1e-5)  # FK with the normalised root
 
 
 def test_missing_joints_stay_nan_and_bad_up_rejected():
-    joints = joints_from_rotations(crafted_rotvecs("standing"))
+    joints = create().joints(crafted_rotvecs("standing"))
     joints[0, 30] = np.nan
     out, root = normalise(joints)
     assert root is None and np.isnan(out[0, 30]).all() and np.isfinite(out[0, :30]).all()

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from bedlam_tools.pose_files import InputError, load_poses
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.body import create
+from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.orientation import Z_UP_TO_Y_UP
 from posescript_pipeline.rotations import matrix_to_axis_angle, rotation_about_y
 from tests.crafted import crafted_joints, crafted_rotvecs
@@ -31,7 +31,7 @@ def _check(batch, fmt, rotations=True):
     assert np.array_equal(batch.frame_ids, [0, 1, 2])
     if rotations:
         assert batch.rotations.dtype == np.float32 and np.allclose(batch.rotations[:, 0], 0, atol=1e-5)
-        assert np.allclose(joints_from_rotations(batch.rotations), batch.joints, atol=1e-5)
+        assert np.allclose(create().joints(batch.rotations), batch.joints, atol=1e-5)
 
 
 def test_amass_smplh_and_smplx_poses(tmp_path):
@@ -61,7 +61,7 @@ def test_smplx_parameters_npz_and_pkl(tmp_path):
 
 
 def test_joint_files(tmp_path):
-    raw = joints_from_rotations(_rotvecs("y"))
+    raw = create().joints(_rotvecs("y"))
     np.save(tmp_path / "j.npy", raw)
     batch = load_poses(tmp_path / "j.npy")
     _check(batch, "joints", rotations=False)

@@ -27,10 +27,10 @@ def box(mask):
 
 @pytest.fixture(scope="module")
 def meshes():
-    from posescript_pipeline.body.anny_backend import AnnyBody
+    from posescript_pipeline.body import create
 
-    out = AnnyBody().pose(np.concatenate([crafted_rotvecs(name) for name in POSES]))
-    return dict(zip(POSES, out["vertices"])), out["faces"]
+    out = create().mesh(np.concatenate([crafted_rotvecs(name) for name in POSES]))
+    return dict(zip(POSES, out.vertices)), out.faces
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,9 @@ import numpy as np
 import pytest
 
 from posescript_pipeline.rotations import (
-    axis_angle_to_matrix, euler_zyx_from_matrix, matrix_to_axis_angle, rotation_about_x, rotation_about_y,
+    axis_angle_to_matrix, axis_angle_to_quaternion, euler_to_quaternion, matrix_to_axis_angle, matrix_to_euler,
+    quaternion_multiply, quaternion_rotate, quaternion_to_axis_angle, rotation_about_x, rotation_about_y,
+    rotation_about_z,
 )
 
 
@@ -36,8 +38,29 @@ def test_axis_rotations_follow_right_hand_rule():
     assert rotation_about_y(np.zeros((3, 2))).shape == (3, 2, 3, 3)
 
 
-def test_euler_zyx_inverts_composition():
+def test_axis_rotations_follow_right_hand_rule_about_z():
+    assert np.allclose(rotation_about_z(np.pi / 2) @ [1, 0, 0], [0, 1, 0])
+
+
+@pytest.mark.parametrize("order", ["zyx", "xzy", "yzx", "xyz", "zxy", "yxz"])
+def test_euler_angles_invert_their_composition(order):
     rng = np.random.default_rng(1)
     angles = rng.uniform(-1.2, 1.2, (10, 3))
-    rx, ry, rz = (axis_angle_to_matrix(np.eye(3)[k] * angles[:, k:k + 1]) for k in range(3))
-    assert np.allclose(euler_zyx_from_matrix(rz @ ry @ rx), angles)
+    about = {ax: axis_angle_to_matrix(np.eye(3)[k] * angles[:, k:k + 1]) for k, ax in enumerate("xyz")}
+    composed = about[order[0]] @ about[order[1]] @ about[order[2]]
+    assert np.allclose(matrix_to_euler(composed, order), angles)
+    q = euler_to_quaternion(angles, order)
+    assert np.allclose(axis_angle_to_matrix(quaternion_to_axis_angle(q)), composed)
+
+
+def test_quaternions_are_scalar_last_and_compose_like_matrices():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(0, 1, (2, 6, 3))
+    qa, qb = axis_angle_to_quaternion(a), axis_angle_to_quaternion(b)
+    assert np.allclose(axis_angle_to_quaternion(np.zeros(3)), [0, 0, 0, 1])
+    product = axis_angle_to_matrix(quaternion_to_axis_angle(quaternion_multiply(qa, qb)))
+    assert np.allclose(product, axis_angle_to_matrix(a) @ axis_angle_to_matrix(b))
+    v = rng.normal(0, 1, (6, 3))
+    assert np.allclose(quaternion_rotate(qa, v), np.einsum("nij,nj->ni", axis_angle_to_matrix(a), v))
+    first = quaternion_multiply(qa.T, qb.T, axis=0).T  # components on the first axis: same products
+    assert np.array_equal(first, quaternion_multiply(qa, qb))

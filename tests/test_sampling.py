@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.sampling import farthest_point_sampling
 
 
@@ -34,7 +34,7 @@ def naive_fps(joints, n, start=0):
 def body_poses(n, seed):
     rotvecs = np.zeros((n, 52, 3), np.float32)
     rotvecs[:, 1:22] = np.random.default_rng(seed).normal(0, 0.3, (n, 21, 3))
-    return joints_from_rotations(rotvecs)[:, :22]
+    return create().joints(rotvecs)[:, :22]
 
 
 def motion_poses(n_sequences, length, seed):
@@ -43,7 +43,7 @@ def motion_poses(n_sequences, length, seed):
     rotvecs = np.zeros((n_sequences, length, 52, 3), np.float32)
     walk = rng.normal(0, 0.3, (n_sequences, 1, 21, 3)) + np.cumsum(rng.normal(0, 0.02, (n_sequences, length, 21, 3)), 1)
     rotvecs[:, :, 1:22] = walk
-    return joints_from_rotations(rotvecs.reshape(-1, 52, 3))[:, :22]
+    return create().joints(rotvecs.reshape(-1, 52, 3))[:, :22]
 
 
 def clustered(n, seed):

@@ -7,7 +7,7 @@ from PIL import Image
 
 from bedlam_tools.sources import activities
 from bedlam_tools.sources.synthetic import SyntheticSource
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.posecodes.evaluation import CATALOGUE, categorise, measure
 from posescript_pipeline.posecodes.kinds import KINDS
 

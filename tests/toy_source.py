@@ -5,7 +5,7 @@ import numpy as np
 from PIL import Image
 
 from bedlam_tools.sources.base import Candidates, Crop, RecordError, Source
-from posescript_pipeline.body import joints_from_rotations
+from posescript_pipeline.body import create
 from posescript_pipeline.orientation import normalise
 
 
@@ -21,7 +21,7 @@ class ToySource(Source):
         rng = np.random.default_rng({"train": 0, "val": 1}[split])
         pose = rng.normal(0, 0.4, (self.n, 52, 3)).astype(np.float32)
         pose[:, 0] = 0
-        joints, _ = normalise(joints_from_rotations(pose))
+        joints, _ = normalise(create().joints(pose))
         subjects = ["s3"] * self.n if split == "val" else [f"s{i % 3}" for i in range(self.n)]
         return Candidates(
             ids=np.array([f"toy/{s}/q0/f{i:04d}" for i, s in enumerate(subjects)]), subject_id=np.array(subjects),

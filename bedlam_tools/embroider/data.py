@@ -12,10 +12,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from posescript_pipeline.skeleton import NUM_BODY_JOINTS
+
 from .. import shards
 from . import EmbroiderError
 
-BODY_JOINTS = 22
+
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 _WORD = re.compile(r"[a-z]+|[0-9]+|[^\sa-z0-9]")
@@ -36,7 +38,7 @@ class Items:
 
 def body_poses(table: pa.Table) -> np.ndarray:
     """The `pose` column's 22 body joint rotations, (N, 22, 3) float32."""
-    return shards.to_vectors(table.column("pose"))[:, :BODY_JOINTS]
+    return shards.to_vectors(table.column("pose"))[:, :NUM_BODY_JOINTS]
 
 
 def decode_images(table: pa.Table, size: tuple[int, int]) -> np.ndarray:

@@ -9,14 +9,16 @@ import math
 import torch
 from torch import nn
 
+from posescript_pipeline.skeleton import NUM_BODY_JOINTS
+
 from .config import EncoderConfig
-from .data import BODY_JOINTS, PAD
+from .data import PAD
 from .geometry import matrix_from_6d
 
 
 def pose_trunk(width: int) -> nn.Sequential:
     """VPoser-like encoder trunk: 22x3 axis-angle -> `width` features."""
-    return nn.Sequential(nn.Flatten(), nn.BatchNorm1d(BODY_JOINTS * 3), nn.Linear(BODY_JOINTS * 3, width),
+    return nn.Sequential(nn.Flatten(), nn.BatchNorm1d(NUM_BODY_JOINTS * 3), nn.Linear(NUM_BODY_JOINTS * 3, width),
                          nn.LeakyReLU(0.01), nn.BatchNorm1d(width), nn.Dropout(0.1), nn.Linear(width, width),
                          nn.Linear(width, width))
 
@@ -30,14 +32,14 @@ class PoseAutoencoder(nn.Module):
         self.trunk = pose_trunk(width)
         self.mu, self.scale = nn.Linear(width, latent), nn.Linear(width, latent)
         self.decoder = nn.Sequential(nn.Linear(latent, width), nn.LeakyReLU(0.01), nn.Dropout(0.1),
-                                     nn.Linear(width, width), nn.LeakyReLU(0.01), nn.Linear(width, BODY_JOINTS * 6))
+                                     nn.Linear(width, width), nn.LeakyReLU(0.01), nn.Linear(width, NUM_BODY_JOINTS * 6))
 
     def forward(self, poses: torch.Tensor):
         """Poses (B, 22, 3) -> (reconstructed rotation matrices (B, 22, 3, 3), posterior)."""
         hidden = self.trunk(poses)
         posterior = torch.distributions.Normal(self.mu(hidden), nn.functional.softplus(self.scale(hidden)) + 1e-6)
         latent = posterior.rsample() if self.training else posterior.mean
-        return matrix_from_6d(self.decoder(latent).reshape(-1, BODY_JOINTS, 6)), posterior
+        return matrix_from_6d(self.decoder(latent).reshape(-1, NUM_BODY_JOINTS, 6)), posterior
 
 
 def sinusoids(length: int, width: int) -> torch.Tensor:

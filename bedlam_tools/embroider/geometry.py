@@ -1,10 +1,8 @@
 """Rotations and forward kinematics in torch, for the pose autoencoder's losses and the image encoder's targets."""
 import torch
 
-from posescript_pipeline.body.anny_backend import rest_skeleton
-from posescript_pipeline.joints import BODY_PARENTS
-
-from .data import BODY_JOINTS
+from posescript_pipeline.body.backends.anny import rest_skeleton
+from posescript_pipeline.skeleton import BODY_PARENTS, NUM_BODY_JOINTS
 
 
 def axis_angle_to_matrix(rotvec: torch.Tensor) -> torch.Tensor:
@@ -31,14 +29,14 @@ class Skeleton(torch.nn.Module):
 
     def __init__(self):
         super().__init__()
-        rest = torch.tensor(rest_skeleton()[:BODY_JOINTS], dtype=torch.float32)
+        rest = torch.tensor(rest_skeleton()[:NUM_BODY_JOINTS], dtype=torch.float32)
         parents = torch.tensor(BODY_PARENTS)
         self.register_buffer("offsets", rest - rest[parents.clamp_min(0)] * (parents >= 0)[:, None], persistent=False)
 
     def forward(self, rotations: torch.Tensor) -> torch.Tensor:
         """(B, 22, 3, 3) local rotations -> (B, 22, 3) joint positions."""
         world, joints = [rotations[:, 0]], [self.offsets[0].expand(len(rotations), 3)]
-        for j in range(1, BODY_JOINTS):
+        for j in range(1, NUM_BODY_JOINTS):
             p = BODY_PARENTS[j]
             joints.append(joints[p] + world[p] @ self.offsets[j])
             world.append(world[p] @ rotations[:, j])

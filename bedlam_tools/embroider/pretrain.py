@@ -13,8 +13,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from posescript_pipeline.skeleton import NUM_BODY_JOINTS
+
 from .config import EncoderConfig, save_json
-from .data import BODY_JOINTS, Items, Vocabulary, read_split
+from .data import Items, Vocabulary, read_split
 from .encoders import ImageEncoder, PoseAutoencoder, TextEncoder, pose_trunk
 from .features import FrozenEncoders, split_features
 from .fitting import fit
@@ -46,10 +48,10 @@ class PoseRegressor(nn.Module):
     def __init__(self, config: EncoderConfig):
         super().__init__()
         self.encoder = ImageEncoder(config)
-        self.head = nn.Linear(self.encoder.width, BODY_JOINTS * 6)
+        self.head = nn.Linear(self.encoder.width, NUM_BODY_JOINTS * 6)
 
     def forward(self, images):
-        return matrix_from_6d(self.head(self.encoder(images).mean(1)).reshape(-1, BODY_JOINTS, 6))
+        return matrix_from_6d(self.head(self.encoder(images).mean(1)).reshape(-1, NUM_BODY_JOINTS, 6))
 
 
 def train_pose(config: EncoderConfig, poses, rotations, joints, skeleton, **fit_args):
@@ -59,7 +61,7 @@ def train_pose(config: EncoderConfig, poses, rotations, joints, skeleton, **fit_
         rec, posterior = autoencoder(poses[idx])
         kl = torch.distributions.kl_divergence(posterior, torch.distributions.Normal(0.0, 1.0)).sum(-1)
         return (pose_error(rec, rotations[idx], skeleton(rec), joints[idx])
-                + kl.clamp_min(config.kl_free_bits).mean() / (BODY_JOINTS * 9))
+                + kl.clamp_min(config.kl_free_bits).mean() / (NUM_BODY_JOINTS * 9))
     return autoencoder.trunk, fit(autoencoder, loss, epochs=config.pose_epochs, desc="pretrain pose", **fit_args)
 
 

@@ -26,12 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.joints import FINGERS, JOINT_INDEX, MIRROR_PERMUTATION, SMPLH_JOINT_NAMES
-from posescript_pipeline.orientation import normalise
+from posescript_pipeline.body import canonical
+from posescript_pipeline.rotations import (axis_angle_to_matrix, euler_to_quaternion, matrix_to_euler,
+                                           quaternion_to_axis_angle)
+from posescript_pipeline.skeleton import (FINGERS, JOINT_INDEX, MIRROR_PERMUTATION, MIRROR_ROTATION, NUM_BODY_JOINTS,
+                                          NUM_JOINTS, SIDES, SMPLH_JOINT_NAMES, part_of, side_of, swap_side)
 
-SIDES = ("left", "right")
-N_JOINTS = len(SMPLH_JOINT_NAMES)
+N_JOINTS = NUM_JOINTS
 
 # ---------------------------------------------------------------- joint limits
 
@@ -80,59 +81,21 @@ def clamp(euler):
     return np.clip(euler, LIMITS[..., 0], LIMITS[..., 1])
 
 
-AXIS = {"x": 0, "y": 1, "z": 2}
-
-
-def _quaternion_product(a, b):
-    """Hamilton product of (..., 4) quaternions stored (x, y, z, w)."""
-    av, aw, bv, bw = a[..., :3], a[..., 3:], b[..., :3], b[..., 3:]
-    return np.concatenate([aw * bv + bw * av + np.cross(av, bv), aw * bw - (av * bv).sum(-1, keepdims=True)], -1)
-
-
-def euler_to_quaternion(euler, order):
-    """Unit quaternions (..., 4) (x, y, z, w) of Euler degrees (..., 3) composed as R_order[0] R_order[1] R_order[2]."""
-    half = np.radians(euler) / 2
-    out = None
-    for ax in order:
-        q = np.zeros(euler.shape[:-1] + (4,), euler.dtype)
-        q[..., AXIS[ax]] = np.sin(half[..., AXIS[ax]])
-        q[..., 3] = np.cos(half[..., AXIS[ax]])
-        out = q if out is None else _quaternion_product(out, q)
-    return out
-
-
-def matrix_to_euler(matrix, order):
-    """Euler degrees (..., 3) (x, y, z) of R = R_i(a) R_j(b) R_k(c) for a Tait-Bryan order "ijk"; |b| <= 90."""
-    i, j, k = (AXIS[ax] for ax in order)
-    parity = 1.0 if (i, j, k) in ((0, 1, 2), (1, 2, 0), (2, 0, 1)) else -1.0
-    r = np.asarray(matrix, np.float64)
-    out = np.empty(r.shape[:-1])
-    out[..., j] = np.arcsin(np.clip(parity * r[..., i, k], -1, 1))
-    out[..., i] = np.arctan2(-parity * r[..., j, k], r[..., k, k])
-    out[..., k] = np.arctan2(-parity * r[..., i, j], r[..., i, i])
-    return np.degrees(out)
-
-
 def to_rotvecs(euler):
     """Left-convention Euler degrees (..., 52, 3) -> SMPL-H axis-angle (..., 52, 3) float32."""
     actual = (euler * SIDE_SIGN).astype(np.float32)
     q = np.empty(actual.shape[:-1] + (4,), np.float32)
     for order in set(ORDERS):
         cols = np.array([o == order for o in ORDERS])
-        q[..., cols, :] = euler_to_quaternion(actual[..., cols, :], order)
-    q *= np.where(q[..., 3:] < 0, -1, 1).astype(np.float32)  # w >= 0: angle in [0, pi]
-    sin_half = np.linalg.norm(q[..., :3], axis=-1, keepdims=True)
-    angle = 2 * np.arctan2(sin_half, q[..., 3:])
-    return (q[..., :3] * np.where(sin_half > 1e-7, angle / np.maximum(sin_half, 1e-7), 2.0)).astype(np.float32)
+        q[..., cols, :] = euler_to_quaternion(np.radians(actual[..., cols, :]), order)
+    return quaternion_to_axis_angle(q).astype(np.float32)
 
 
 def euler_of(rotvecs):
     """SMPL-H axis-angle (..., 52, 3) -> left-convention Euler degrees in each joint's order (for checks)."""
-    from posescript_pipeline.rotations import axis_angle_to_matrix
-
     matrices = axis_angle_to_matrix(np.asarray(rotvecs, np.float64))
     out = np.stack([matrix_to_euler(matrices[..., j, :, :], ORDERS[j]) for j in range(N_JOINTS)], axis=-2)
-    return out * SIDE_SIGN
+    return np.degrees(out) * SIDE_SIGN
 
 
 # ---------------------------------------------------------------- keyframe notation
@@ -411,7 +374,5 @@ def finish(euler, chunk=8192):
     pose_ = np.empty(euler.shape, np.float32)
     joints = np.empty(euler.shape, np.float32)
     for start in range(0, len(euler), chunk):  # chunks keep the arrays in cache
-        part = to_rotvecs(euler[start:start + chunk])
-        joints[start:start + chunk], part[:, 0] = normalise(joints_from_rotations(part), part[:, 0])
-        pose_[start:start + chunk] = part
+        joints[start:start + chunk], pose_[start:start + chunk] = canonical(to_rotvecs(euler[start:start + chunk]))
     return pose_, joints

@@ -27,8 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.orientation import normalise
+from posescript_pipeline.body import canonical, create
 
 from ..pose_files import InputError, amass_rotations, read_betas, PoseFile
 from .base import SPLITS, Candidates, Crop, RecordError, Source
@@ -113,14 +112,8 @@ class AmassSource(Source):
             if read is None or len(read[1]) == 0:
                 continue
             rotations, frames, rate, betas, model_type = read
-            if self.model_dir is None:
-                raw = joints_from_rotations(rotations)
-            else:
-                raw = joints_from_rotations(rotations, backend="smplx", model_dir=self.model_dir,
-                                            model_type=model_type, betas=betas)
-            joints, root = normalise(raw, root_rotvec=rotations[:, 0], up="z")
-            pose = rotations.copy()
-            pose[:, 0] = root
+            body = create(model_dir=self.model_dir, model_type=model_type)
+            joints, pose = canonical(rotations, body, up="z", betas=betas)
             b = np.zeros(N_BETAS, np.float32)
             b[:min(N_BETAS, len(betas))] = betas[:N_BETAS]
             seq = rel[:-len(".npz")]
@@ -148,14 +141,13 @@ class AmassSource(Source):
         """(vertices (n, V, 3), faces) of the rows' poses."""
         pose = candidates.pose[rows]
         if self.model_dir is None:
-            body = _anny()
-            out = body.pose(pose)
-            return out["vertices"], out["faces"]
+            out = create().mesh(pose)
+            return out.vertices, out.faces
         types = set(candidates.extra["model_type"][rows]) if "model_type" in candidates.extra else {"smplh"}
         if len(types) > 1:
             raise ValueError("rows of several model types: pose them separately")
-        out = _smplx(self.model_dir, types.pop()).pose(pose, candidates.betas[rows])
-        return out["vertices"], out["faces"]
+        out = create(model_dir=self.model_dir, model_type=types.pop()).mesh(pose, candidates.betas[rows])
+        return out.vertices, out.faces
 
     def crops(self, candidates, rows, size=(256, 192)):
         rows = list(rows)
@@ -183,20 +175,6 @@ class AmassSource(Source):
         if isinstance(result, RecordError):
             raise result
         return result
-
-
-@lru_cache(maxsize=1)
-def _anny():
-    from posescript_pipeline.body.anny_backend import AnnyBody
-
-    return AnnyBody()
-
-
-@lru_cache(maxsize=2)
-def _smplx(model_dir, model_type):
-    from posescript_pipeline.body.smplx_backend import SmplxBody
-
-    return SmplxBody(model_dir, model_type, "neutral")
 
 
 @lru_cache(maxsize=4)

@@ -77,14 +77,12 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.joints import JOINT_INDEX
-from posescript_pipeline.orientation import normalise
+from posescript_pipeline.body import create, normalised
+from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.rotations import axis_angle_to_matrix, matrix_to_axis_angle, rotation_about_x, \
     rotation_about_y
 
@@ -277,29 +275,21 @@ def select_humans(boxes, depth, visible, width, height, overlap, min_visible, mi
     return reasons
 
 
-# ---------------------------------------------------------------- body models (cached per process)
+# ---------------------------------------------------------------- projection points
 
-@lru_cache(maxsize=2)
-def _smplx(model_dir):
-    from posescript_pipeline.body.smplx_backend import SmplxBody
-
-    return SmplxBody(model_dir, "smplx", "neutral")
-
-
-def _smplx_points(model_dir, rotvecs, betas):
+def _smplx_points(body, rotvecs, betas):
     """SMPL-X posed mesh points and 22 body joints in the motion frame minus trans: (T, P, 3), (T, 22, 3)."""
     import torch
 
-    body = _smplx(str(model_dir))
-    out = body.pose(rotvecs, betas)  # pelvis at the origin
+    out = body.mesh(rotvecs, betas)  # pelvis at the origin
     n_betas = body.model.num_betas
     shape = np.zeros((1, n_betas), dtype=np.float32)
     shape[0, :min(n_betas, len(betas))] = betas[:n_betas]
     with torch.no_grad():
         rest = body.model(betas=torch.from_numpy(shape))
     pelvis = rest.joints[0, 0].numpy().astype(np.float64)
-    vertices = out["vertices"][:, ::MESH_STRIDE].astype(np.float64) + pelvis
-    joints = out["joints"][:, :BODY_JOINTS].astype(np.float64) + pelvis
+    vertices = out.vertices[:, ::MESH_STRIDE].astype(np.float64) + pelvis
+    joints = out.joints[:, :BODY_JOINTS].astype(np.float64) + pelvis
     return np.concatenate([vertices, joints], axis=1), joints
 
 
@@ -522,11 +512,11 @@ class BedlamSource(Source):
         width, height, rotate = size
 
         # projection points in the motion frame (SMPL-X output with trans = 0)
+        body = create(model_dir=self.model_dir, model_type="smplx")
+        canonical_raw = body.joints(rot)
         if self.model_dir is not None:
-            points, body_joints = _smplx_points(self.model_dir, rot, betas)
-            canonical_raw = joints_from_rotations(rot, backend="smplx", model_dir=self.model_dir, model_type="smplx")
+            points, body_joints = _smplx_points(body, rot, betas)
         else:
-            canonical_raw = joints_from_rotations(rot)
             points, body_joints = _anny_points(canonical_raw)
         q = np.concatenate([points, body_joints], axis=1) + trans[rows][:, None]
 
@@ -556,9 +546,7 @@ class BedlamSource(Source):
             tight[t] = (bu.min(), bv.min(), bu.max(), bv.max())
         depth = p[:, n_points, 2]  # pelvis (first body joint)
 
-        joints, root = normalise(canonical_raw, root_rotvec=rot[:, 0], up="y")
-        pose = rot.copy()
-        pose[:, 0] = root
+        joints, pose = normalised(canonical_raw, rot, up="y")
         root_cam = matrix_to_axis_angle(cam_rot @ to_world @ axis_angle_to_matrix(rot[:, 0]))
         for t, f in enumerate(numbers):
             out.image.append(f"{scene.image_dir.parent.name}/png/{seq}/{frames[int(f)]}")

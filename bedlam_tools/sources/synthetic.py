@@ -10,13 +10,13 @@ import math
 
 import numpy as np
 
+from posescript_pipeline.body.backends.anny import PHENOTYPES
 from posescript_pipeline.random_streams import pose_key
 
 from ..render import load_pyrender, offscreen
 from . import activities
 from .base import SPLITS, Candidates, Crop, RecordError, Source
 
-PHENOTYPES = ("gender", "age", "muscle", "weight", "height", "proportions")
 AGE_GROUPS = (
     # (share, Anny age range): 1/3 is a child, 2/3 a young adult, 1 old
     (0.08, (0.15, 0.45)),   # children
@@ -44,11 +44,6 @@ GARMENTS = {
     "bottom": ("root", "pelvis", "upperleg", "lowerleg"),
     "shoes": ("foot", "toe"),
 }
-
-
-def phenotype_dict(betas):
-    """Anny phenotype keyword arguments of one betas row."""
-    return {name: float(v) for name, v in zip(PHENOTYPES, betas)}
 
 
 def sample_phenotypes(rng, n):
@@ -138,9 +133,8 @@ class SyntheticSource(Source):
         for subject in dict.fromkeys(subjects.tolist()):
             where = np.flatnonzero(subjects == subject)
             picked = rows[where]
-            phenotype = phenotype_dict(candidates.betas[picked[0]])
             try:
-                vertices = self._scene.pose(candidates.pose[picked], phenotype)
+                vertices = self._scene.pose(candidates.pose[picked], candidates.betas[picked[0]])
             except Exception as err:  # a body model failure spoils only these records
                 for i in where:
                     out[i] = RecordError(f"posing failed: {type(err).__name__}: {err}")
@@ -205,10 +199,10 @@ class SceneRenderer:
     """One Anny body model, reused for every crop of a process (with the process's one offscreen context)."""
 
     def __init__(self):
-        from posescript_pipeline.body.anny_backend import AnnyBody
+        from posescript_pipeline.body import create
 
         self.pr = load_pyrender()
-        self.body = AnnyBody(dtype="float32")
+        self.body = create("anny")
         self.faces = self.body.faces
         self.garment = self._garments()
 
@@ -222,9 +216,9 @@ class SceneRenderer:
                                   if name.startswith(prefixes)), 0) for name in labels])
         return of_bone[bone]
 
-    def pose(self, rotvecs, phenotype):
-        """Vertices (N, V, 3) standing on the floor (lowest vertex at y = 0)."""
-        vertices = self.body.pose(rotvecs, phenotype=phenotype)["vertices"]
+    def pose(self, rotvecs, betas):
+        """Vertices (N, V, 3) of one subject (Anny phenotypes `betas`) standing on the floor (lowest vertex at y = 0)."""
+        vertices = self.body.mesh(rotvecs, betas).vertices
         return vertices - [0.0, 1.0, 0.0] * vertices[..., 1:2].min(axis=1, keepdims=True)
 
     def camera(self, vertices, rng):

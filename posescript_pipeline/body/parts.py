@@ -1,8 +1,8 @@
 """Per-vertex body-part labels, named with the words captions use, for the Anny and SMPL-X/SMPL-H meshes.
 
 Two steps, both declarative:
-1. skinning: each vertex takes the segment of its strongest bone (Anny) or joint (SMPL-X/SMPL-H), through a
-   name -> segment table (`ANNY_BONE_SEGMENTS`, `SMPL_JOINT_SEGMENTS`);
+1. skinning: each vertex takes the segment of its strongest bone (Anny) or joint (SMPL-X/SMPL-H), through each
+   backend's name -> segment table (`segments_from_names`);
 2. spatial rules on the rest mesh (SMPL axes: y up, front +z, +x the body's left):
    - torso segments split front/back at the mid-depth of the torso at each height (2 cm slices):
      thorax -> chest | upperback, abdomen -> belly | lowerback (`TORSO_SPLIT`); the flanks stay unlabelled (`FLANK`);
@@ -20,34 +20,16 @@ import re
 
 import numpy as np
 
-from ..joints import JOINT_INDEX, SMPLH_JOINT_NAMES
+from ..skeleton import JOINT_INDEX, SIDES
 
 SIDED = ("buttock", "shoulder", "upperarm", "elbow", "forearm", "hand", "thigh", "knee", "calf", "foot")
 UNSIDED = ("head", "neck", "chest", "belly", "upperback", "lowerback")
-PART_NAMES = UNSIDED + tuple(f"{side}_{part}" for side in ("left", "right") for part in SIDED)
+PART_NAMES = UNSIDED + tuple(f"{side}_{part}" for side in SIDES for part in SIDED)
 """Full part names; labels index this tuple (-1: unlabelled)."""
 PART_INDEX = {name: i for i, name in enumerate(PART_NAMES)}
 
 SEGMENTS = ("head", "neck", "thorax", "abdomen", "upperarm", "forearm", "hand", "thigh", "calf", "foot")
 """Skinning segments; the torso ones are split by the spatial rules, the others are parts already."""
-
-ANNY_BONE_SEGMENTS = {
-    r"root|pelvis|spine0[345]": "abdomen", r"spine0[12]|clavicle|shoulder01": "thorax",
-    r"upperarm0\d": "upperarm", r"lowerarm0\d": "forearm", r"wrist|metacarpal\d|finger\d-\d": "hand",
-    r"upperleg0\d": "thigh", r"lowerleg0\d": "calf", r"foot|toe\d-\d": "foot",
-    r"neck0\d": "neck", r"head|eye": "head",
-}
-"""Anny bone name without its .L/.R suffix (regex, full match) -> segment."""
-
-SMPL_JOINT_SEGMENTS = {
-    r"pelvis|spine1": "abdomen", r"spine[23]|collar": "thorax", r"shoulder": "upperarm", r"elbow": "forearm",
-    r"wrist|(index|middle|pinky|ring|thumb)\d": "hand", r"hip": "thigh", r"knee": "calf", r"ankle|foot": "foot",
-    r"neck": "neck", r"head|jaw|eye": "head",
-}
-"""SMPL-X/SMPL-H joint name without its left_/right_ prefix (regex, full match) -> segment (the joint's bone)."""
-
-SMPLX_JOINT_NAMES = SMPLH_JOINT_NAMES[:22] + ("jaw", "left_eye", "right_eye") + SMPLH_JOINT_NAMES[22:]
-MODEL_JOINT_NAMES = {"smplx": SMPLX_JOINT_NAMES, "smplh": SMPLH_JOINT_NAMES}
 
 TORSO_SPLIT = {"thorax": ("chest", "upperback"), "abdomen": ("belly", "lowerback")}
 """Torso segment -> (part in front of the torso's mid-depth, part behind it)."""
@@ -97,60 +79,21 @@ def label_vertices(vertices, segments, joints):
         part[here] = np.where(front[here], front_part, back_part)
     width = np.zeros(slot.max() + 1)
     np.maximum.at(width, slot, np.abs(vertices[torso, 0]))
-    armpit = joints[[JOINT_INDEX["left_shoulder"], JOINT_INDEX["right_shoulder"]], 1].mean() - ARMPIT_DROP
+    armpit = joints[[JOINT_INDEX[f"{s}_shoulder"] for s in SIDES], 1].mean() - ARMPIT_DROP
     flank = np.zeros(len(vertices), dtype=bool)
     flank[torso] = (np.abs(vertices[torso, 0]) >= FLANK * width[slot]) & (vertices[torso, 1] < armpit)
     part[flank] = ""
 
-    hips = joints[[JOINT_INDEX["left_hip"], JOINT_INDEX["right_hip"]]].mean(axis=0)
+    hips = joints[[JOINT_INDEX[f"{s}_hip"] for s in SIDES]].mean(axis=0)
     rise = vertices[:, 1] - hips[1]
     buttock = (np.isin(segment, BUTTOCK_SEGMENTS) & (vertices[:, 2] < hips[2]) & (np.abs(vertices[:, 0]) > CLEFT)
                & (rise >= BUTTOCK_BAND[0]) & (rise <= BUTTOCK_BAND[1]))
     part[buttock] = "buttock"
 
     for region, radius, sources in JOINT_REGIONS:
-        centre = joints[[JOINT_INDEX[f"{s}_{region}"] for s in ("left", "right")]]
+        centre = joints[[JOINT_INDEX[f"{s}_{region}"] for s in SIDES]]
         near = (np.linalg.norm(vertices[:, None] - centre[None], axis=-1) < radius).any(axis=1)
         part[near & np.isin(part, sources)] = region
 
     full = np.where(np.isin(part, SIDED), side + part.astype(str), part.astype(str))
     return np.array([PART_INDEX.get(name, -1) for name in full], dtype=np.int16)
-
-
-def _readonly(labels):
-    labels.setflags(write=False)
-    return labels
-
-
-_ANNY_LABELS = {}
-
-
-def anny_part_labels(body):
-    """Labels (13718,) int16 of an `AnnyBody`, from its skinning weights and template mesh (nothing is posed);
-    computed once per topology (vertex and face counts) and cached, read-only."""
-    from .anny_backend import SMPL_TO_ANNY
-
-    model = body.model
-    key = (model.template_vertices.shape[0], model.faces.shape[0])
-    if key not in _ANNY_LABELS:
-        weights = model.vertex_bone_weights.cpu().numpy()
-        bones = model.vertex_bone_indices.cpu().numpy()[np.arange(len(weights)), weights.argmax(axis=1)]
-        bone_segments = segments_from_names(model.bone_labels, ANNY_BONE_SEGMENTS, r"\.[LR]$")
-        heads = model.template_bone_heads.double().cpu().numpy()
-        joints = body.rig.joints(heads[None])[0] @ SMPL_TO_ANNY
-        vertices = model.template_vertices.double().cpu().numpy() @ SMPL_TO_ANNY
-        _ANNY_LABELS[key] = _readonly(label_vertices(vertices, bone_segments[bones], joints))
-    return _ANNY_LABELS[key]
-
-
-def smplx_part_labels(body):
-    """Labels (V,) int16 of a `SmplxBody` (SMPL-X or SMPL-H), from its skinning weights and template mesh."""
-    from .smplx_backend import JOINT_SELECTION
-
-    model = body.model
-    vertices = model.v_template.double().cpu().numpy()
-    joint_segments = segments_from_names(MODEL_JOINT_NAMES[body.model_type], SMPL_JOINT_SEGMENTS, r"^(left|right)_")
-    weights = model.lbs_weights.cpu().numpy()
-    joints = model.J_regressor.double().cpu().numpy() @ vertices
-    return _readonly(label_vertices(vertices, joint_segments[weights.argmax(axis=1)],
-                                    joints[JOINT_SELECTION[body.model_type]]))

@@ -13,6 +13,7 @@ from ..random_streams import uniform
 from .catalogue import ELEMENTARY, SUPER, Posecode
 from .kinds import IGNORED, KINDS, interpretations
 from .operators import OPERATORS, joint_indices
+from ..skeleton import NUM_BODY_JOINTS
 from .working_set import working_joints
 
 PROP_SKIP = 0.15
@@ -92,7 +93,7 @@ def measure(joints52: np.ndarray, available: np.ndarray | None = None, rotations
     rot = None
     if rotations is not None:
         from ..rotations import axis_angle_to_matrix
-        rot = axis_angle_to_matrix(np.asarray(rotations, np.float32)[:, :22])
+        rot = axis_angle_to_matrix(np.asarray(rotations, np.float32)[:, :NUM_BODY_JOINTS])
     values = np.full((joints.shape[0], len(catalogue.codes)), np.nan, np.float32)
     for kind, members, idx in catalogue.kind_groups:
         if KINDS[kind].needs_rotations:

@@ -1,16 +1,14 @@
 """Vectorised measurement operators, one per posecode kind.
 
-Each takes the working joints (N, 35, 3) (y up, body facing +z, +x = the body's left), the joint
+Each takes the working joints (N, W, 3) (`working_set`) (y up, body facing +z, +x = the body's left), the joint
 indices of every code of that kind (C, arity), and optionally joint rotations (N, 52, 3, 3) as
-local rotation matrices; it returns the measured values (N, C) in degrees or metres.
+local rotation matrices (the body joints at least); it returns the measured values (N, C) in degrees or metres.
 """
 import numpy as np
 
-from ..rotations import euler_zyx_from_matrix
-from .working_set import BODY_JOINTS, INDEX
-
-# Ancestors in the SMPL-H body tree, for composing rotations along a chain.
-BODY_PARENTS = (-1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 12, 13, 14, 16, 17, 18, 19)
+from ..rotations import matrix_to_euler
+from ..skeleton import JOINT_INDEX, chain
+from .working_set import INDEX
 
 
 def _unit(v):
@@ -78,22 +76,14 @@ def incline_lean(j, idx, rot=None):
     return np.degrees(np.arcsin(np.clip(_unit(up)[..., 0], -1.0, 1.0)))
 
 
-def _chain(child: int, ancestor: int) -> list[int]:
-    """Joints from `ancestor` (inclusive) down to `child` (inclusive), parent first."""
-    chain = [child]
-    while chain[-1] != ancestor:
-        chain.append(BODY_PARENTS[chain[-1]])
-    return chain[::-1]
-
-
 def _relative_rotation(axis):
     def measure(j, idx, rot):
         out = np.empty((rot.shape[0], len(idx)), np.float32)
         for c, (child, ancestor) in enumerate(idx):
             composed = rot[:, ancestor]
-            for k in _chain(child, ancestor)[1:]:
+            for k in chain(child, ancestor)[1:]:
                 composed = composed @ rot[:, k]
-            out[:, c] = np.degrees(euler_zyx_from_matrix(composed)[..., axis])
+            out[:, c] = np.degrees(matrix_to_euler(composed, "zyx")[..., axis])
         return out
     return measure
 
@@ -110,7 +100,7 @@ OPERATORS = {
 
 
 def joint_indices(kind: str, joints: tuple[str, ...]) -> tuple[int, ...]:
-    """Working-skeleton indices, or SMPL-H body indices for rotation kinds."""
+    """Working-skeleton indices, or SMPL-H joint indices for rotation kinds."""
     if kind.startswith("relativeRot"):
-        return tuple(BODY_JOINTS.index(n) for n in joints)
+        return tuple(JOINT_INDEX[n] for n in joints)
     return tuple(INDEX[n] for n in joints)

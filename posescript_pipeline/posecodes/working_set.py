@@ -1,14 +1,11 @@
-"""The 35-joint working skeleton posecodes are measured on: 22 body joints, the two middle-finger
-second phalanges, and 11 virtual joints (averages of real ones)."""
+"""The working skeleton posecodes are measured on: the 22 body joints, the two middle-finger second
+phalanges, and 11 virtual joints (averages of real ones)."""
 import numpy as np
 
-BODY_JOINTS = (
-    "pelvis", "left_hip", "right_hip", "spine1", "left_knee", "right_knee", "spine2", "left_ankle",
-    "right_ankle", "spine3", "left_foot", "right_foot", "neck", "left_collar", "right_collar", "head",
-    "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-)
-# SMPL-H indices of the middle finger's second phalanx (hand order: index, middle, pinky, ring, thumb).
-MIDDLE2 = {"left_middle2": 22 + 4, "right_middle2": 37 + 4}
+from ..skeleton import BODY_JOINT_NAMES, JOINT_INDEX, NUM_BODY_JOINTS, SIDES
+
+MIDDLE2 = {f"{side}_middle2": JOINT_INDEX[f"{side}_middle2"] for side in SIDES}
+"""Working name -> SMPL-H index of the middle finger's second phalanx."""
 VIRTUAL = {
     "left_hand": ("left_wrist", "left_middle2"), "right_hand": ("right_wrist", "right_middle2"),
     "torso": ("pelvis", "neck", "spine3"),
@@ -17,14 +14,14 @@ VIRTUAL = {
     "left_upperarm": ("left_shoulder", "left_elbow"), "right_upperarm": ("right_shoulder", "right_elbow"),
     "left_forearm": ("left_elbow", "left_wrist"), "right_forearm": ("right_elbow", "right_wrist"),
 }
-WORKING_JOINTS = BODY_JOINTS + tuple(MIDDLE2) + tuple(VIRTUAL)
+WORKING_JOINTS = BODY_JOINT_NAMES + tuple(MIDDLE2) + tuple(VIRTUAL)
 INDEX = {name: i for i, name in enumerate(WORKING_JOINTS)}
 # Mean wrist-to-middle2 distance, used to place middle2 along the forearm when hands are unknown.
 WRIST_TO_MIDDLE2 = 0.1367
 
 
 def working_joints(joints52: np.ndarray, available: np.ndarray | None = None):
-    """(N, 52, 3) SMPL-H joints -> ((N, 35, 3) working joints, (35,) availability).
+    """(N, 52, 3) SMPL-H joints -> ((N, W, 3) working joints, (W,) availability).
 
     Missing joints are NaN in `joints52` and False in `available`; a virtual joint is available
     when all its sources are. Missing middle2 joints are extrapolated from the forearm.
@@ -34,9 +31,9 @@ def working_joints(joints52: np.ndarray, available: np.ndarray | None = None):
     n = joints52.shape[0]
     out = np.empty((n, len(WORKING_JOINTS), 3), np.float32)
     ok = np.zeros(len(WORKING_JOINTS), bool)
-    out[:, :22] = joints52[:, :22]
-    ok[:22] = available[:22]
-    for side in ("left", "right"):
+    out[:, :NUM_BODY_JOINTS] = joints52[:, :NUM_BODY_JOINTS]
+    ok[:NUM_BODY_JOINTS] = available[:NUM_BODY_JOINTS]
+    for side in SIDES:
         j, src = INDEX[f"{side}_middle2"], MIDDLE2[f"{side}_middle2"]
         if joints52.shape[1] > src and available[src]:
             out[:, j], ok[j] = joints52[:, src], True

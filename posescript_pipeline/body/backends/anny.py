@@ -1,29 +1,43 @@
-"""Anny body model (Apache-2.0, CC0 assets) driven by SMPL-H axis-angle.
+"""The default body backend: Anny (Apache-2.0 code, CC0 MakeHuman assets), driven by SMPL-H axis-angle.
 
 Each SMPL-H joint rotates one or more Anny bones; every other bone follows its nearest mapped ancestor (its
 "owner"). Rotations are given to Anny as `local-ref` deltas (world-aligned axes of Anny's reference pose, the SMPL
 convention), after converting axes (SMPL y-up/+z front -> Anny z-up/-y front) and composing a per-bone
 calibration that turns Anny's A-pose reference into a T-pose with straight arms, palms down and flat fingers.
-torch and anny are imported inside functions only: `rest_skeleton()` never needs them.
+Joints come from numpy forward kinematics on the shipped calibrated T-pose skeleton of the default body (no torch);
+meshes from the Anny model, built at first use (torch and anny are imported then). betas: Anny phenotypes in
+`PHENOTYPES` order, each in [0, 1] (see `phenotype_kwargs`).
 """
 import json
 import logging
 import os
 import sys
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
 
-from ..joints import FINGERS, SMPLH_JOINT_NAMES, SMPLH_PARENTS
-from ..rotations import axis_angle_to_matrix
-from .skeleton import global_rotations, pad_rotvecs
+from ...rotations import axis_angle_to_matrix
+from ...skeleton import FINGERS, FINGER_SEGMENTS, NUM_JOINTS, SMPLH_JOINT_NAMES, SMPLH_PARENTS
+from ..base import Body, Mesh
+from ..kinematics import forward_kinematics, global_rotations, pad_rotvecs
+from ..parts import label_vertices, segments_from_names
 
 SMPL_TO_ANNY = np.array([[1.0, 0, 0], [0, 0, -1], [0, 1, 0]])
 """p_anny = SMPL_TO_ANNY @ p_smpl; rotations convert as A R A^T."""
 REST_SKELETON_PATH = Path(__file__).with_name("anny_rest_skeleton.json")
-SIDES = {"left": ("L", 1.0), "right": ("R", -1.0)}  # Anny suffix, sign of x along the T-pose arm
+ANNY_SIDES = {"left": ("L", 1.0), "right": ("R", -1.0)}
+"""Side -> (Anny bone-name suffix, sign of x along its T-pose arm)."""
 ANNY_FINGER = {"thumb": 1, "index": 2, "middle": 3, "ring": 4, "pinky": 5}
+PHENOTYPES = ("gender", "age", "muscle", "weight", "height", "proportions")
+"""Anny phenotypes in betas order, each in [0, 1] (gender 0 male, 1 female); 0.5 is the default body."""
+BONE_SEGMENTS = {
+    r"root|pelvis|spine0[345]": "abdomen", r"spine0[12]|clavicle|shoulder01": "thorax",
+    r"upperarm0\d": "upperarm", r"lowerarm0\d": "forearm", r"wrist|metacarpal\d|finger\d-\d": "hand",
+    r"upperleg0\d": "thigh", r"lowerleg0\d": "calf", r"foot|toe\d-\d": "foot",
+    r"neck0\d": "neck", r"head|eye": "head",
+}
+"""Anny bone name without its .L/.R suffix (regex, full match) -> skinning segment (see `body.parts`)."""
 
 _CENTRAL_BONES = {
     "pelvis": ("root",), "spine1": ("spine03",), "spine2": ("spine02",), "spine3": ("spine01",),
@@ -33,7 +47,7 @@ _SIDE_BONES = {
     "hip": ("upperleg01",), "knee": ("lowerleg01",), "ankle": ("foot",),
     "foot": tuple(f"toe{k}-1" for k in range(1, 6)), "collar": ("clavicle",), "shoulder": ("upperarm01",),
     "elbow": ("lowerarm01",), "wrist": ("wrist",),
-    **{f"{finger}{k}": (f"finger{ANNY_FINGER[finger]}-{k}",) for finger in FINGERS for k in (1, 2, 3)},
+    **{f"{finger}{k}": (f"finger{ANNY_FINGER[finger]}-{k}",) for finger in FINGERS for k in FINGER_SEGMENTS},
 }
 _POSITION_OVERRIDES = {"pelvis": ("upperleg01.L", "upperleg01.R")}
 """Joints placed at the mean of other bone heads; otherwise the mean head of the rotated bones."""
@@ -41,7 +55,7 @@ _POSITION_OVERRIDES = {"pelvis": ("upperleg01.L", "upperleg01.R")}
 
 def _joint_bones():
     table = {name: bones for name, bones in _CENTRAL_BONES.items()}
-    for side, (suffix, _) in SIDES.items():
+    for side, (suffix, _) in ANNY_SIDES.items():
         table.update({f"{side}_{part}": tuple(f"{b}.{suffix}" for b in bones) for part, bones in _SIDE_BONES.items()})
     return {name: table[name] for name in SMPLH_JOINT_NAMES}
 
@@ -90,7 +104,7 @@ class AnnyRig:
         """Per-bone global rotations (104, 3, 3), Anny axes, taking the reference pose (104, 4, 4) to the T-pose."""
         heads, frames = reference[:, :3, 3], reference[:, :3, :3]
         calib = np.tile(np.eye(3), (len(self.names), 1, 1))
-        for suffix, sign in SIDES.values():
+        for suffix, sign in ANNY_SIDES.values():
             b = {n.removesuffix("." + suffix): i for i, n in enumerate(self.names) if n.endswith("." + suffix)}
             along = np.array([sign, 0.0, 0.0])
 
@@ -115,7 +129,7 @@ class AnnyRig:
     def deltas(self, rotvecs, calibration):
         """(N, 52|22, 3) SMPL-H axis-angle -> (N, 104, 4, 4) Anny `local-ref` deltas."""
         a = SMPL_TO_ANNY
-        local = a @ axis_angle_to_matrix(pad_rotvecs(np.asarray(rotvecs, np.float64), len(SMPLH_PARENTS))) @ a.T
+        local = a @ axis_angle_to_matrix(pad_rotvecs(np.asarray(rotvecs, np.float64), NUM_JOINTS)) @ a.T
         world = global_rotations(local, SMPLH_PARENTS)[:, self.owner] @ calibration
         rot = np.swapaxes(world[:, np.maximum(self.parents, 0)], -1, -2) @ world
         rot[:, 0] = world[:, 0]
@@ -143,23 +157,49 @@ def _init_warp_quietly():
         os.close(devnull)
 
 
-class AnnyBody:
-    """Anny posed by SMPL-H axis-angle. Outputs are in the SMPL y-up frame with the pelvis at the origin."""
+def phenotype_kwargs(betas) -> dict | None:
+    """Anny's phenotype keyword arguments of one betas row (PHENOTYPES order); None: the default body."""
+    return None if betas is None else {name: float(v) for name, v in zip(PHENOTYPES, np.asarray(betas).reshape(-1))}
 
-    def __init__(self, dtype="float32"):
+
+class AnnyBody(Body):
+    """Anny posed by SMPL-H axis-angle. Outputs are in the SMPL y-up frame with the pelvis at the origin."""
+    name = "anny"
+
+    def __init__(self, model_dir=None, model_type=None, gender="neutral", dtype="float32"):
+        self.dtype = dtype
+        self._calibrations = {}
+
+    @cached_property
+    def model(self):
+        """The Anny torch model (built at first use: 2-3 minutes and a cache in ~/.cache/anny the first time)."""
         _init_warp_quietly()
         import anny
         import torch
 
-        self._torch = torch
-        self.model = anny.Anny().to(getattr(torch, dtype))
-        self.rig = AnnyRig(self.model.bone_labels, self.model.bone_parents)
-        self.faces = self.model.faces.cpu().numpy().astype(np.int64)
-        self.version = anny.__version__
-        self._calibrations = {}
+        if _cache_is_cold():
+            logging.getLogger(__name__).warning("note: building the Anny body model once (about 2-3 minutes; "
+                                                "cached afterwards)")
+        return anny.Anny().to(getattr(torch, self.dtype))
+
+    @cached_property
+    def rig(self):
+        return AnnyRig(self.model.bone_labels, self.model.bone_parents)
+
+    @cached_property
+    def faces(self):
+        return self.model.faces.cpu().numpy().astype(np.int64)
+
+    @property
+    def version(self):
+        from importlib.metadata import version
+
+        return version("anny")
 
     def _run(self, deltas, phenotype):
-        with self._torch.no_grad():
+        import torch
+
+        with torch.no_grad():
             return self.model(pose_parameters=deltas, phenotype_kwargs=phenotype, pose_parameterization="local-ref")
 
     def calibration(self, phenotype=None):
@@ -170,34 +210,71 @@ class AnnyBody:
             self._calibrations[key] = self.rig.calibration(reference.double().cpu().numpy())
         return self._calibrations[key]
 
-    def pose_float64(self, rotvecs, phenotype=None, batch_size=256):
-        """Like `pose`, with float64 vertices and joints."""
-        calibration = self.calibration(phenotype)
+    def joints(self, rotvecs, betas=None):
+        """Numpy FK on the shipped skeleton of the default body (betas are not used: no torch, no mesh)."""
+        return forward_kinematics(rotvecs, rest_skeleton(), SMPLH_PARENTS)
+
+    def mesh_float64(self, rotvecs, betas=None, batch_size=256) -> Mesh:
+        """Like `mesh`, with float64 vertices and joints."""
+        import torch
+
         rotvecs = np.asarray(rotvecs, dtype=np.float64)
-        vertices, joints = [], []
-        for start in range(0, len(rotvecs), batch_size):
-            deltas = self.rig.deltas(rotvecs[start:start + batch_size], calibration)
-            out = self._run(self._torch.from_numpy(deltas).to(self.model.dtype), phenotype)
-            anny_joints = self.rig.joints(out["bone_poses"][..., :3, 3].double().cpu().numpy())
-            pelvis = anny_joints[:, :1]
-            joints.append((anny_joints - pelvis) @ SMPL_TO_ANNY)  # row vectors: A^T p
-            vertices.append((out["vertices"].double().cpu().numpy() - pelvis) @ SMPL_TO_ANNY)
-        return {"vertices": np.concatenate(vertices), "joints": np.concatenate(joints), "faces": self.faces}
+        rows = _rows_by_shape(betas, len(rotvecs))
+        vertices = np.empty((len(rotvecs), self.model.template_vertices.shape[0], 3))
+        joints = np.empty((len(rotvecs), NUM_JOINTS, 3))
+        for shape, picked in rows:
+            phenotype = phenotype_kwargs(shape)
+            calibration = self.calibration(phenotype)
+            for start in range(0, len(picked), batch_size):
+                part = picked[start:start + batch_size]
+                deltas = self.rig.deltas(rotvecs[part], calibration)
+                out = self._run(torch.from_numpy(deltas).to(self.model.dtype), phenotype)
+                anny_joints = self.rig.joints(out["bone_poses"][..., :3, 3].double().cpu().numpy())
+                pelvis = anny_joints[:, :1]
+                joints[part] = (anny_joints - pelvis) @ SMPL_TO_ANNY  # row vectors: A^T p
+                vertices[part] = (out["vertices"].double().cpu().numpy() - pelvis) @ SMPL_TO_ANNY
+        return Mesh(vertices, joints, self.faces)
 
-    def pose(self, rotvecs, phenotype=None, batch_size=256):
-        """Pose (N, 52|22, 3) axis-angle -> dict(vertices (N, V, 3), joints (N, 52, 3) float32, faces (F, 3)).
+    def mesh(self, rotvecs, betas=None, batch_size=256) -> Mesh:
+        """Posed Anny meshes; betas: phenotypes (6,) for the batch or (N, 6) per pose (poses of one phenotype
+        are posed together), None for the default body."""
+        out = self.mesh_float64(rotvecs, betas, batch_size)
+        return Mesh(out.vertices.astype(np.float32), out.joints.astype(np.float32), out.faces)
 
-        `phenotype`: dict of Anny phenotypes in [0, 1] (gender, age, muscle, weight, height, proportions).
-        The frame is the SMPL one (y up, +z front for a zero root), pelvis at the origin.
-        """
-        out = self.pose_float64(rotvecs, phenotype, batch_size)
-        return {**out, "vertices": out["vertices"].astype(np.float32), "joints": out["joints"].astype(np.float32)}
+    def _part_labels(self):
+        model = self.model
+        weights = model.vertex_bone_weights.cpu().numpy()
+        bones = model.vertex_bone_indices.cpu().numpy()[np.arange(len(weights)), weights.argmax(axis=1)]
+        bone_segments = segments_from_names(model.bone_labels, BONE_SEGMENTS, r"\.[LR]$")
+        heads = model.template_bone_heads.double().cpu().numpy()
+        joints = self.rig.joints(heads[None])[0] @ SMPL_TO_ANNY
+        vertices = model.template_vertices.double().cpu().numpy() @ SMPL_TO_ANNY
+        return label_vertices(vertices, bone_segments[bones], joints)
+
+
+def _rows_by_shape(betas, n):
+    """[(betas row or None, row indices)] grouping the n poses by body shape, in order of first appearance."""
+    if betas is None:
+        return [(None, np.arange(n))]
+    betas = np.asarray(betas, np.float64)
+    if betas.ndim == 1:
+        return [(betas, np.arange(n))]
+    if len(betas) != n:
+        raise ValueError(f"betas of shape {betas.shape} for {n} poses; expected (B,) or ({n}, B)")
+    unique, first, inverse = np.unique(betas, axis=0, return_index=True, return_inverse=True)
+    return [(unique[u], np.flatnonzero(inverse.reshape(-1) == u)) for u in np.argsort(first)]
+
+
+def _cache_is_cold():
+    """True when Anny has not built its compact model yet (its cache: $ANNY_CACHE_DIR or ~/.cache/anny)."""
+    root = Path(os.environ.get("ANNY_CACHE_DIR") or Path.home() / ".cache" / "anny")
+    return not any(root.glob("v*/build_compact_model_data_*.safetensors"))
 
 
 def build_rest_skeleton(path=REST_SKELETON_PATH):
     """Measure the calibrated T-pose joints of the default Anny body (SMPL axes, pelvis at 0); write the JSON."""
     body = AnnyBody(dtype="float64")
-    rest = body.pose_float64(np.zeros((1, len(SMPLH_PARENTS), 3)))["joints"][0]
+    rest = body.mesh_float64(np.zeros((1, NUM_JOINTS, 3))).joints[0]
     record = {
         "description": "Anny calibrated T-pose joints, SMPL-H order, SMPL axes (y up, faces +z), metres",
         "anny_version": body.version,
@@ -216,3 +293,6 @@ def rest_skeleton():
     joints = np.array(json.loads(REST_SKELETON_PATH.read_text())["joints"], dtype=np.float64)
     joints.setflags(write=False)
     return joints
+
+
+BODY = AnnyBody

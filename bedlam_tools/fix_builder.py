@@ -15,6 +15,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from posescript_pipeline.compare import compare
+from posescript_pipeline.errors import UserError
 
 from . import shards
 from .build_state import BuildState
@@ -27,7 +28,7 @@ PUBLISHED = {"train": (50_000, 54_000), "val": (10_000, 12_000)}  # poses and pa
 MODEL_FREE = "posecodes"
 
 
-class FixError(Exception):
+class FixError(UserError):
     """A build that cannot start (one-line message for the user)."""
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 
 from posescript_pipeline.body import canonical, create
+from posescript_pipeline.errors import UserError
 from posescript_pipeline.joints import SKELETONS, skeleton_for_joint_count, to_smplh52
 from posescript_pipeline.orientation import UP_CONVERSIONS, normalise
 from posescript_pipeline.skeleton import NUM_JOINTS
 
 
-class InputError(Exception):
+class InputError(UserError):
     """A bad input file; the message is one line naming the file, the field and what was expected."""
 
 

@@ -16,6 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
+from posescript_pipeline.errors import UserError
+
 GL_PACKAGES = "libegl1 libegl-mesa0 libgl1-mesa-dri libgl1"
 VIEWS = {
     # view -> (direction from the body to the camera, image up), SMPL axes: y up, the body faces +z, +x its left
@@ -37,7 +39,7 @@ LIGHTS = (
 AMBIENT = 0.25
 
 
-class RenderError(RuntimeError):
+class RenderError(UserError):
     """No working OpenGL platform, or the renderer could not start."""
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
+from posescript_pipeline.errors import UserError
 from posescript_pipeline.sampling import farthest_point_sampling
 
 from . import shards
@@ -42,7 +43,7 @@ class BuildConfig:
         return {**asdict(self), "image_size": list(self.image_size)}
 
 
-class BuildError(Exception):
+class BuildError(UserError):
     """A build that cannot start (one-line message for the user)."""
 
 

@@ -84,11 +84,9 @@ def to_vectors(column) -> np.ndarray:
 
 def decode_image(image: dict) -> np.ndarray:
     """An `image` cell ({bytes, path}: JPEG or PNG bytes) -> (H, W, 3) uint8 RGB."""
-    import io
+    from .images import decode
 
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(image["bytes"])).convert("RGB"))
+    return decode(image["bytes"])
 
 
 def sha256(path: Path) -> str:

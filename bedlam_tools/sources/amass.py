@@ -21,7 +21,6 @@ background) at the requested size with the Anny body (or the user's SMPL-H/SMPL-
 the box is the whole picture and the path is "render:<sequence id>/f<frame>".
 """
 import hashlib
-import io
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +28,7 @@ import numpy as np
 
 from posescript_pipeline.body import canonical, create
 
+from ..images import encode
 from ..pose_files import InputError, amass_rotations, read_betas, PoseFile
 from .base import SPLITS, Candidates, Crop, RecordError, Source
 
@@ -166,7 +166,7 @@ class AmassSource(Source):
                     out[i] = RecordError(f"{candidates.ids[row]}: posed mesh has NaN vertices")
                     continue
                 picture = renderer.render(verts, faces, view="front")
-                out[i] = Crop(_png(picture), (0, 0, int(size[1]), int(size[0])),
+                out[i] = Crop(encode(picture, "png"), (0, 0, int(size[1]), int(size[0])),
                               f"render:{candidates.sequence_id[row]}/f{int(candidates.frame[row]):05d}")
         return out
 
@@ -182,11 +182,3 @@ def _renderer(width, height):
     from ..render import BodyRenderer
 
     return BodyRenderer(width=width, height=height, background=(1.0, 1.0, 1.0))
-
-
-def _png(picture):
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="PNG")
-    return buffer.getvalue()

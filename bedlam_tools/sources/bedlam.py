@@ -71,7 +71,6 @@ of that pose (zero betas), Anny FK or the SMPL-X model with `model_dir`. A scene
 be read becomes one reject (with the id prefix of the records it would have given) and the reading goes on.
 """
 import csv
-import io
 import math
 import re
 import warnings
@@ -86,6 +85,7 @@ from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.rotations import axis_angle_to_matrix, matrix_to_axis_angle, rotation_about_x, \
     rotation_about_y
 
+from ..images import encode, pad_and_resize
 from ..pose_files import InputError, amass_rotations, read_betas, PoseFile
 from .base import SPLITS, Candidates, Crop, RecordError, Source
 
@@ -115,7 +115,6 @@ HEAD_TOP = 2.0
 MESH_STRIDE = 8
 FLIP_Y_UP_TO_DOWN = np.diag([1.0, -1.0, -1.0])
 FRAME_NUMBER = re.compile(r"_(\d+)\.png$", re.IGNORECASE)
-JPEG_QUALITY = 92
 REASONS = ("out_of_frame", "visibility", "resolution", "overlap")
 
 
@@ -706,28 +705,3 @@ class BedlamSource(Source):
             raise RecordError(f"{path}: empty crop box {(x0, y0, x1, y1)}")
         data = encode(pad_and_resize(image.crop((x0, y0, x1, y1)), size), self.image_format)
         return Crop(data, (x0, y0, x1, y1), key)
-
-
-def pad_and_resize(patch, size):
-    """Pad a PIL image symmetrically with black to the (height, width) aspect of `size`, resize (bicubic)."""
-    from PIL import Image
-
-    out_h, out_w = size
-    w, h = patch.size
-    if h * out_w > w * out_h:  # too tall: widen
-        new_w, new_h = max(w, round(h * out_w / out_h)), h
-    else:
-        new_w, new_h = w, max(h, round(w * out_h / out_w))
-    canvas = Image.new("RGB", (new_w, new_h), (0, 0, 0))
-    canvas.paste(patch, ((new_w - w) // 2, (new_h - h) // 2))
-    return canvas.resize((out_w, out_h), Image.Resampling.BICUBIC)
-
-
-def encode(image, image_format="jpeg"):
-    """PIL image -> JPEG (quality 92) or PNG bytes."""
-    buffer = io.BytesIO()
-    if image_format.lower() in ("jpeg", "jpg"):
-        image.save(buffer, format="JPEG", quality=JPEG_QUALITY)
-    else:
-        image.save(buffer, format="PNG")
-    return buffer.getvalue()

@@ -5,7 +5,6 @@ at `fps`. Candidates are rotations and numpy joints only. A crop renders the sub
 1280x720 frame (random camera, light, floor and background, all seeded by the candidate id), cuts the person box
 (projected vertices, x1.1, padded to the crop's aspect) and renders that box directly at the crop size.
 """
-import io
 import math
 
 import numpy as np
@@ -13,6 +12,7 @@ import numpy as np
 from posescript_pipeline.body.backends.anny import PHENOTYPES
 from posescript_pipeline.random_streams import pose_key
 
+from ..images import encode
 from ..render import load_pyrender, offscreen
 from . import activities
 from .base import SPLITS, Candidates, Crop, RecordError, Source
@@ -143,9 +143,7 @@ class SyntheticSource(Source):
                 key = pose_key(str(candidates.ids[r]))
                 rng = np.random.default_rng([self.seed, CAMERA_STREAM, key, pose_key(subject)])
                 image, box = self._scene.render(v, rng, size, phenotype_colours(self.seed, subject))
-                buffer = io.BytesIO()
-                image.save(buffer, format="JPEG", quality=self.jpeg_quality)
-                out[i] = Crop(buffer.getvalue(), box, f"synthetic/{candidates.ids[r]}.jpg")
+                out[i] = Crop(encode(image, "jpeg", self.jpeg_quality), box, f"synthetic/{candidates.ids[r]}.jpg")
         return out
 
 

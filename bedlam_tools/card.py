@@ -32,7 +32,9 @@ def write_card(out: Path, manifest: dict):
         table = shards.read_rows(out, split, columns=["captions", "posecodes", "contacts"])
         if table is None:
             continue
-        sections += ["", f"## {split}", "", _caption_lengths(out, split, table.column("captions").to_pylist()), "",
+        notes = manifest["splits"][split].get("source_notes", [])
+        sections += ["", f"## {split}", "", *(f"- {note}" for note in notes), *([""] if notes else []),
+                     _caption_lengths(out, split, table.column("captions").to_pylist()), "",
                      _frequencies(table), "", _examples(out, split)]
     shards.write_text_atomic("\n".join(sections) + "\n", out / "README.md")
 

@@ -159,5 +159,5 @@ class ScriptBuild:
             "selection": {"method": "farthest point sampling", "distance": "mean per-joint distance, 22 canonical "
                           "body joints", "start": 0, "order": "rows in candidate order; selection_rank gives the "
                           "sampling order"},
-            "shards": entries,
+            "shards": entries, "source_notes": self.source.notes(self.config.split),
         }, all_rejects))

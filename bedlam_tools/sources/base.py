@@ -61,6 +61,11 @@ class Source(ABC):
     def crop(self, candidates: Candidates, row: int, size: tuple[int, int] = (256, 192)) -> Crop:
         """The (height, width) image crop of one candidate; raises RecordError when impossible."""
 
+    def notes(self, split: str) -> list[str]:
+        """Sentences for the dataset card about how this source made the split (after `candidates(split)`),
+        e.g. what it dropped and why; the builder stores them in the manifest."""
+        return []
+
     def crops(self, candidates: Candidates, rows, size: tuple[int, int] = (256, 192)) -> list:
         """Crops of several candidates: a Crop or the RecordError per row. Sources that can batch
         (pose many meshes at once) override this."""

@@ -2,7 +2,7 @@
 import numpy as np
 
 from posescript_pipeline.describe import describe
-from posescript_pipeline.posecodes.evaluation import categorise, describable_posecodes
+from posescript_pipeline.posecodes.evaluation import describable_posecodes, true_categories
 
 from .sources.base import Candidates
 
@@ -21,6 +21,6 @@ def annotate(cands: Candidates, *, seed: int, contacts: bool = True, model_dir=N
         pairs = detect_contacts(cands.pose, create(model_dir=model_dir))
     result = describe(cands.joints, None, cands.pose, seed=seed, pose_ids=list(cands.ids), captions=3,
                       contacts=pairs)
-    true_categories = categorise(result.measurements, seed, np.zeros(len(cands), np.uint64), 0, noise=False)
-    return {"captions": result.captions, "posecodes": describable_posecodes(result.measurements, true_categories),
+    categories = true_categories(result.measurements)
+    return {"captions": result.captions, "posecodes": describable_posecodes(result.measurements, categories),
             "contacts": [[{"part_a": a, "part_b": b} for a, b in row] for row in pairs]}

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from tqdm import tqdm
 
-from posescript_pipeline.posecodes.evaluation import CATALOGUE, categorise, measure
+from posescript_pipeline.posecodes.evaluation import CATALOGUE, measure, true_categories
 from posescript_pipeline.random_streams import pose_key
 
 
@@ -75,7 +75,7 @@ def posecode_categories(joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Noise-free categories (N, M) of every elementary posecode (joints only: no head rotations) and
     super-posecodes produced (N, S), for the difference count and the model-free similarity."""
     m = measure(np.asarray(joints, np.float32))
-    c = categorise(m, 0, np.zeros(len(m), np.uint64), 0, noise=False)
+    c = true_categories(m)
     return c.categories, c.super_eligibility > 0
 
 

@@ -12,14 +12,13 @@ import time
 import numpy as np
 
 from bedlam_tools.sources.synthetic import SyntheticSource
-from posescript_pipeline.posecodes.evaluation import CATALOGUE, categorise, measure
+from posescript_pipeline.posecodes.evaluation import CATALOGUE, measure, true_categories
 from posescript_pipeline.posecodes.kinds import KINDS
 
 
 def coverage(candidates):
     """Lines of the category-share table."""
-    cats = categorise(measure(candidates.joints, rotations=candidates.pose), 0,
-                      np.zeros(len(candidates), np.uint64), 0, noise=False)
+    cats = true_categories(measure(candidates.joints, rotations=candidates.pose))
     lines = []
     for kind, members, _ in CATALOGUE.kind_groups:
         values = cats.categories[:, members]

@@ -27,7 +27,6 @@ def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, skeleton, up, 
     posescript compare motion.npz motion.npz --frame-a 0 --frame-b 5
     """
     from posescript_pipeline.compare import compare as compare_poses
-    from posescript_pipeline.compare.paircodes import PAIR
 
     from bedlam_tools.pose_files import load_poses
     from posescript_pipeline.body import create
@@ -50,10 +49,5 @@ def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, skeleton, up, 
             click.echo(text)
         return
     row = {"a": {"file": str(file_a), "frame": frame_a}, "b": {"file": str(file_b), "frame": frame_b},
-           "texts": result.texts[0],
-           "statements": [[" ".join(filter(None, (*r[:2], r[2].removeprefix(PAIR), *r[3:]))) for r in recs]
-                          for recs in result.records[0]],
-           "new_contacts": [{"part": "_".join(filter(None, r[:2])), "touches": "_".join(filter(None, r[3:]))}
-                            for r in result.contacts[0]],
-           "paircodes": result.paircodes(0)}
+           **result.to_json(0)}
     click.echo(json.dumps(row, indent=2))

@@ -62,12 +62,7 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model
             for caption in result.captions[i]:
                 click.echo(("  " if len(batch.frame_ids) > 1 else "") + caption)
         return
-    rows = [{"file": str(file), "frame": frame_id, "captions": result.captions[i],
-             "statements": [[" ".join(filter(None, r)) for r in recs] for recs in result.records[i]],
-             "contacts": [{"part": "_".join(filter(None, r[:2])), "touches": "_".join(filter(None, r[3:]))}
-                          for r in result.contacts[i]],
-             "posecodes": result.posecodes(i)}
-            for i, frame_id in enumerate(batch.frame_ids.tolist())]
+    rows = [{"file": str(file), "frame": frame_id, **result.to_json(i)} for i, frame_id in enumerate(batch.frame_ids.tolist())]
     if fmt == "jsonl":
         for row in rows:
             sys.stdout.write(json.dumps(row) + "\n")

@@ -1,18 +1,20 @@
 """Syntactic aggregation of one pose's records (spec section 9) and their ordering (section 10).
 
-Records are tuples (side1, part1, interpretation, side2, part2). Aggregation prunes redundant
-records and merges others into two kinds of groups that the text stage words together.
-Every random choice draws from the caption's own generator.
+Records are `posecodes.record.Record`s. Aggregation prunes redundant records and merges others into two kinds
+of groups that the text stage words together. Every random choice draws from the caption's own generator.
+The comparative engine (`compare.instructions`) reuses these steps: `merge_pairs` with `entity_merge` and
+`symmetry_merge`, `vary_sides`, `group_records` and `order_items`.
 """
 from dataclasses import dataclass
 from random import Random
 
 from .aggregation_rules import BODY_PART_GRAPH, BODY_PARTS, ENTITIES, STAT_RULES, SUBTREE, plural, singular
 from .posecodes.kinds import DISTANCE_CATEGORIES, HEAD_ROTATIONS, OPPOSITE, ORDER_AXIS, TOUCH
+from .posecodes.record import BOTH, NONE, SIDES, L, R, Record
 
-L, R, NONE, BOTH = "left", "right", "", "both"
 PROP_AGGREGATE = 0.95
-SIDES = {L, R}
+HIGHER = ("above", "front", "at_left")
+"""Order relations whose subject is the higher one on its axis."""
 
 
 @dataclass(frozen=True)
@@ -47,19 +49,18 @@ class SubjectGroup:
     relations: tuple[tuple[str, str, str], ...]  # (interpretation, side2, part2)
 
 
-def reverse(record):
-    s1, p1, interp, s2, p2 = record
-    return (s2, p2, OPPOSITE.get(interp, interp), s1, p1)
+def reverse(record: Record) -> Record:
+    """The same statement with its parts swapped ("A above B" -> "B below A")."""
+    return Record(*record.second, OPPOSITE.get(record.interpretation, record.interpretation), *record.subject)
 
 
 def prune_transitive(records):
     """Drop "x > z" when "x > y" and "y > z" are also said, on the same axis (spec 9.0)."""
     edges = {}  # (axis, higher, lower) -> index; higher/lower are (side, part)
     for i, r in enumerate(records):
-        axis = ORDER_AXIS.get(r[2])
-        if axis and r[1] and r[4]:
-            a, b = (r[0], r[1]), (r[3], r[4])
-            high, low = (a, b) if r[2] in ("above", "front", "at_left") else (b, a)
+        axis = ORDER_AXIS.get(r.interpretation)
+        if axis and r.part1 and r.part2:
+            high, low = (r.subject, r.second) if r.interpretation in HIGHER else (r.second, r.subject)
             edges[(axis, high, low)] = i
     drop = set()
     for (axis, x, y) in edges:
@@ -69,7 +70,7 @@ def prune_transitive(records):
     return [r for i, r in enumerate(records) if i not in drop]
 
 
-def _merge_pairs(records, rng: Random, merge, key):
+def merge_pairs(records, rng: Random, merge, key):
     """Walk pairs (A before B) that share key(record); where merge(A, B) gives a record (p=0.95),
     A becomes it and B goes. Merging never changes a record's key, so groups are independent."""
     groups: dict[tuple, list[int]] = {}
@@ -89,22 +90,24 @@ def _merge_pairs(records, rng: Random, merge, key):
     return list(dict.fromkeys(r for i, r in enumerate(out) if i not in removed))
 
 
-def _entity_merge(a, b):
-    e1, e2 = ENTITIES.get(frozenset((a[1], b[1]))), ENTITIES.get(frozenset((a[4], b[4])))
-    p1, p2 = a[1], a[4]
-    if e1 and (a[4] == b[4] or e2):
+def entity_merge(a: Record, b: Record) -> Record | None:
+    """Two parts of one limb in the same relation become the whole limb ("hand and elbow" -> "arm")."""
+    e1, e2 = ENTITIES.get(frozenset((a.part1, b.part1))), ENTITIES.get(frozenset((a.part2, b.part2)))
+    p1, p2 = a.part1, a.part2
+    if e1 and (a.part2 == b.part2 or e2):
         p1 = e1
-    if e2 and (a[1] == b[1] or e1):
+    if e2 and (a.part1 == b.part1 or e1):
         p2 = e2
-    return None if (p1, p2) == (a[1], a[4]) else (a[0], p1, a[2], a[3], p2)
+    return None if (p1, p2) == (a.part1, a.part2) else a._replace(part1=p1, part2=p2)
 
 
-def _symmetry_merge(a, b):
+def symmetry_merge(a: Record, b: Record) -> Record | None:
+    """A left and a right subject in the same relation become a plural ("both knees")."""
     # Only a left and a right subject make a plural (the published code merged left+left too).
-    if {a[0], b[0]} != SIDES:
+    if {a.side1, b.side1} != set(SIDES):
         return None
-    second = (BOTH, plural(a[4])) if a[3] != b[3] else (a[3], a[4])
-    return (BOTH, plural(a[1]), a[2], *second)
+    second = (BOTH, plural(a.part2)) if a.side2 != b.side2 else a.second
+    return Record(BOTH, plural(a.part1), a.interpretation, *second)
 
 
 def prune_statistical(records, before):
@@ -114,26 +117,26 @@ def prune_statistical(records, before):
     return [r for r in records if r not in drop]
 
 
-def _vary_sides(records, rng: Random):
+def vary_sides(records, rng: Random):
     """Randomly put the right side first; word same-part distances as one plural subject (9.4)."""
     out = []
     for r in records:
-        if r[1] == r[4] and {r[0], r[3]} == SIDES:
+        if r.left_versus_right:
             if rng.random() < 0.5:
                 r = reverse(r)
-            if (r[2] in DISTANCE_CATEGORIES or r[2] == TOUCH) and rng.random() < 0.5:
-                r = (BOTH, plural(r[1]), r[2], NONE, NONE)
+            if (r.interpretation in DISTANCE_CATEGORIES or r.interpretation == TOUCH) and rng.random() < 0.5:
+                r = Record(BOTH, plural(r.part1), r.interpretation, NONE, NONE)
         out.append(r)
     return out
 
 
-def _group(records, rng: Random):
+def group_records(records, rng: Random):
     """Interpretation- and subject-based aggregation (9.5). Head rotations keep their own sentences."""
     by_relation, by_subject = {}, {}
     for i, r in enumerate(records):
-        by_relation.setdefault(("relation", r[2], r[3], r[4]), []).append(i)
-        if r[2] not in HEAD_ROTATIONS:
-            by_subject.setdefault(("subject", r[0], r[1]), []).append(i)
+        by_relation.setdefault(("relation", r.interpretation, *r.second), []).append(i)
+        if r.interpretation not in HEAD_ROTATIONS:
+            by_subject.setdefault(("subject", *r.subject), []).append(i)
     candidates = [(k, v) for k, v in (*by_relation.items(), *by_subject.items()) if len(v) >= 2]
     rng.shuffle(candidates)
     claimed, scheduled = set(), []
@@ -149,10 +152,11 @@ def _group(records, rng: Random):
             used.update(members)
             first = records[members[0]]
             if kind == "relation":
-                grouped.append(InterpretationGroup(tuple((records[i][0], records[i][1]) for i in members),
-                                                   first[2], (first[3], first[4])))
+                grouped.append(InterpretationGroup(tuple(records[i].subject for i in members), first.interpretation,
+                                                   first.second))
             else:
-                grouped.append(SubjectGroup((first[0], first[1]), tuple(records[i][2:] for i in members)))
+                grouped.append(SubjectGroup(first.subject, tuple((records[i].interpretation, *records[i].second)
+                                                                 for i in members)))
     return grouped + [r for i, r in enumerate(records) if i not in used]
 
 
@@ -162,22 +166,21 @@ def aggregate(records, rng: Random, options: CaptionOptions):
     if options.transitive_pruning:
         records = prune_transitive(records)
     if not options.simplified:
-        records = _merge_pairs(records, rng, _entity_merge, key=lambda r: (r[0], r[2], r[3]))
-        records = _merge_pairs(records, rng, _symmetry_merge, key=lambda r: (r[1], r[2], r[4]))
+        records = merge_pairs(records, rng, entity_merge, key=lambda r: (r.side1, r.interpretation, r.side2))
+        records = merge_pairs(records, rng, symmetry_merge, key=lambda r: (r.part1, r.interpretation, r.part2))
     if options.statistical_pruning:
         records = prune_statistical(records, before)
-    records = _vary_sides(records, rng)
+    records = vary_sides(records, rng)
     if not options.simplified:
-        records = _group(records, rng)
+        records = group_records(records, rng)
     return records
 
 
 def subject_of(item) -> tuple[str, str]:
+    """(side, part) of the subject an item is about (the first one of an interpretation group)."""
     if isinstance(item, InterpretationGroup):
         return item.subjects[0]
-    if isinstance(item, SubjectGroup):
-        return item.subject
-    return item[0], item[1]
+    return item.subject
 
 
 def body_part_order(rng: Random, wanted=BODY_PARTS) -> list[str]:
@@ -221,5 +224,5 @@ def order_items(items, rng: Random):
     return ordered + [item for key in sorted(buckets) for item in buckets[key]]
 
 
-__all__ = ["CaptionOptions", "CAPTION_VARIANTS", "InterpretationGroup", "SubjectGroup", "aggregate",
-           "order_items", "BODY_PARTS"]
+__all__ = ["CaptionOptions", "CAPTION_VARIANTS", "InterpretationGroup", "SubjectGroup", "aggregate", "entity_merge",
+           "group_records", "merge_pairs", "order_items", "reverse", "symmetry_merge", "vary_sides", "BODY_PARTS"]

@@ -1,7 +1,9 @@
 """Tables of the aggregation stage: entities, plurals, statistical pruning rules, body-part graph."""
 from itertools import chain
 
-L, R, NONE = "left", "right", ""
+from .posecodes.kinds import OPPOSITE
+from .posecodes.record import NONE, L, R, Record
+from .skeleton import OTHER_SIDE
 
 # Two parts of the same limb merge into the whole ("left hand and left elbow" -> "left arm").
 ENTITIES = {frozenset(pair): whole for whole, pairs in {
@@ -26,56 +28,48 @@ def singular(part: str) -> str:
     return SINGULARS.get(part, part[:-1] if part.endswith("s") else part)
 
 
-def _rec(side1, part1, interp, side2=NONE, part2=NONE):
-    return (side1, part1, interp, side2, part2)
-
-
 def _hand(s, interp, s2, p2):
-    return _rec(s, "hand", interp, s2, p2)
+    return Record(s, "hand", interp, s2, p2)
 
 
 # Statistical pruning, written for the left side: (records that must all be present, record removed).
 # "L/R x" codes compare the left part to the right one.
 _LEFT_RULES = [
     ((_hand(L, "above", NONE, "neck"),), _hand(L, "above", L, "shoulder")),
-    ((_rec(L, "knee", "right angle"), _rec(L, "thigh", "vertical")), _rec(L, "foot", "behind", NONE, "torso")),
-    ((_rec(L, "foot", "behind", R, "foot"), _rec(L, "foot", "front", NONE, "torso")), _rec(R, "foot", "front", NONE, "torso")),
-    ((_rec(L, "foot", "front", R, "foot"), _rec(L, "foot", "behind", NONE, "torso")), _rec(R, "foot", "behind", NONE, "torso")),
+    ((Record(L, "knee", "right angle"), Record(L, "thigh", "vertical")), Record(L, "foot", "behind", NONE, "torso")),
+    ((Record(L, "foot", "behind", R, "foot"), Record(L, "foot", "front", NONE, "torso")), Record(R, "foot", "front", NONE, "torso")),
+    ((Record(L, "foot", "front", R, "foot"), Record(L, "foot", "behind", NONE, "torso")), Record(R, "foot", "behind", NONE, "torso")),
     ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _hand(L, "wide", R, "hand")),
-    ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _rec(L, "shoulder", "above", R, "shoulder")),
-    ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _rec(L, "elbow", "above", R, "elbow")),
+    ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), Record(L, "shoulder", "above", R, "shoulder")),
+    ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), Record(L, "elbow", "above", R, "elbow")),
     ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _hand(L, "above", R, "hand")),
-    ((_hand(L, "below", L, "hip"), _rec(R, "upperarm", "horizontal")), _rec(L, "elbow", "below", R, "elbow")),
-    ((_hand(L, "below", L, "hip"), _rec(R, "upperarm", "horizontal")), _hand(L, "below", R, "hand")),
+    ((_hand(L, "below", L, "hip"), Record(R, "upperarm", "horizontal")), Record(L, "elbow", "below", R, "elbow")),
+    ((_hand(L, "below", L, "hip"), Record(R, "upperarm", "horizontal")), _hand(L, "below", R, "hand")),
     ((_hand(L, "close", R, "hand"), _hand(L, "above", L, "shoulder")), _hand(R, "above", R, "shoulder")),
     ((_hand(L, "close", R, "hand"), _hand(L, "above", NONE, "neck")), _hand(R, "above", R, "shoulder")),
     ((_hand(L, "close", R, "hand"), _hand(L, "above", NONE, "neck")), _hand(R, "above", NONE, "neck")),
     ((_hand(L, "close", R, "hand"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
-    ((_rec(L, "foot", "close", R, "foot"), _rec(L, "foot", "behind", NONE, "torso")), _rec(R, "foot", "behind", NONE, "torso")),
-    ((_rec(L, "elbow", "above", R, "elbow"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
+    ((Record(L, "foot", "close", R, "foot"), Record(L, "foot", "behind", NONE, "torso")), Record(R, "foot", "behind", NONE, "torso")),
+    ((Record(L, "elbow", "above", R, "elbow"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
     ((_hand(L, "below", R, "hand"), _hand(L, "above", L, "shoulder")), _hand(R, "above", R, "shoulder")),
     ((_hand(L, "below", R, "hand"), _hand(L, "above", L, "shoulder")), _hand(R, "above", NONE, "neck")),
     ((_hand(L, "above", NONE, "neck"), _hand(R, "below", R, "hip")), _hand(L, "wide", R, "hand")),
     ((_hand(L, "above", R, "hand"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
-    ((_hand(L, "above", NONE, "neck"), _hand(R, "below", R, "hip")), _rec(L, "elbow", "above", R, "elbow")),
+    ((_hand(L, "above", NONE, "neck"), _hand(R, "below", R, "hip")), Record(L, "elbow", "above", R, "elbow")),
     ((_hand(L, "above", NONE, "neck"), _hand(R, "below", R, "hip")), _hand(L, "above", R, "hand")),
     ((_hand(L, "front", R, "hand"), _hand(L, "behind", NONE, "torso")), _hand(R, "behind", NONE, "torso")),
-    ((_rec(L, "upperarm", "vertical"), _rec(L, "forearm", "horizontal")), _rec(L, "elbow", "right angle")),
-    ((_rec(L, "thigh", "vertical"), _rec(L, "shin", "vertical")), _rec(L, "knee", "straight")),
-    ((_rec(L, "knee", "behind", R, "knee"), _rec(L, "thigh", "horizontal")), _rec(L, "foot", "behind", NONE, "torso")),
-    ((_rec(L, "knee", "front", R, "knee"), _rec(L, "thigh", "vertical")), _rec(R, "foot", "behind", NONE, "torso")),
+    ((Record(L, "upperarm", "vertical"), Record(L, "forearm", "horizontal")), Record(L, "elbow", "right angle")),
+    ((Record(L, "thigh", "vertical"), Record(L, "shin", "vertical")), Record(L, "knee", "straight")),
+    ((Record(L, "knee", "behind", R, "knee"), Record(L, "thigh", "horizontal")), Record(L, "foot", "behind", NONE, "torso")),
+    ((Record(L, "knee", "front", R, "knee"), Record(L, "thigh", "vertical")), Record(R, "foot", "behind", NONE, "torso")),
 ]
 
-_MIRROR_SIDE = {L: R, R: L}
-_MIRROR_ORDER = {"at_right": "at_left", "at_left": "at_right", "below": "above", "above": "below",
-                 "behind": "front", "front": "behind"}
-
-
-def _mirror(record):
-    s1, p1, interp, s2, p2 = record
-    if p1 == p2 and {s1, s2} == {L, R}:  # a left-versus-right code keeps its order: the relation flips
-        return (s1, p1, _MIRROR_ORDER.get(interp, interp), s2, p2)
-    return (_MIRROR_SIDE.get(s1, s1), p1, interp, _MIRROR_SIDE.get(s2, s2), p2)
+def _mirror(record: Record) -> Record:
+    """The statement about the mirror-image pose."""
+    if record.left_versus_right:  # a left-versus-right code keeps its order: the relation flips
+        return record._replace(interpretation=OPPOSITE.get(record.interpretation, record.interpretation))
+    return record._replace(side1=OTHER_SIDE.get(record.side1, record.side1),
+                           side2=OTHER_SIDE.get(record.side2, record.side2))
 
 
 STAT_RULES = _LEFT_RULES + [(tuple(map(_mirror, conds)), _mirror(target)) for conds, target in _LEFT_RULES]

@@ -5,7 +5,9 @@ import numpy as np
 
 from .aggregation import CAPTION_VARIANTS, CaptionOptions, aggregate, order_items
 from .captions.realisation import write_caption
-from .posecodes.evaluation import Measurements, categorise, describe_posecodes, measure, select_records
+from .posecodes.evaluation import (Measurements, categorise, describe_posecodes, measure, select_records,
+                                   true_categories)
+from .posecodes.record import Record, join_name
 from .posecodes.touch import touch_records, with_touches
 from .random_streams import caption_rng, pose_key
 
@@ -13,15 +15,23 @@ from .random_streams import caption_rng, pose_key
 @dataclass
 class Descriptions:
     """Captions of a batch, plus what is needed to explain them."""
-    captions: list[list[str]]           # per pose, one caption per caption index
-    records: list[list[list[tuple]]]    # per pose, per caption: the posecode records it was written from
+    captions: list[list[str]]            # per pose, one caption per caption index
+    records: list[list[list[Record]]]    # per pose, per caption: the posecode records it was written from
     measurements: Measurements
-    contacts: list[list[tuple]]         # per pose, the touch records (empty without a body mesh)
+    contacts: list[list[Record]]         # per pose, the touch records (empty without a body mesh)
 
     def posecodes(self, pose: int) -> list[dict]:
         """The noise-free measured posecodes of one pose (kind, joints, value, category, eligibility)."""
         m = Measurements(self.measurements.values[pose:pose + 1])
-        return describe_posecodes(m, categorise(m, 0, np.zeros(1, np.uint64), 0, noise=False), 0)
+        return describe_posecodes(m, true_categories(m), 0)
+
+    def to_json(self, pose: int) -> dict:
+        """One pose's captions, the statements each caption was written from, its contacts and its posecodes."""
+        return {"captions": self.captions[pose],
+                "statements": [[r.statement() for r in records] for records in self.records[pose]],
+                "contacts": [{"part": join_name(*r.subject), "touches": join_name(*r.second)}
+                             for r in self.contacts[pose]],
+                "posecodes": self.posecodes(pose)}
 
 
 def describe(joints52: np.ndarray, available: np.ndarray | None = None, rotations: np.ndarray | None = None, *,

@@ -11,6 +11,7 @@ from posescript_pipeline.captions.realisation import write_caption
 from posescript_pipeline.describe import describe
 from posescript_pipeline.posecodes.catalogue import ELEMENTARY
 from posescript_pipeline.posecodes.evaluation import CATALOGUE, categorise, measure, select_records
+from posescript_pipeline.posecodes.record import Record
 from random import Random
 
 
@@ -59,7 +60,7 @@ def test_compound_parts_are_written_as_words(captions):
 
 
 def test_plural_subject_group_uses_they():
-    caption = write_caption([(("both"), "hands", "close", "", "")], Random(0), CaptionOptions())
+    caption = write_caption([Record("both", "hands", "close", "", "")], Random(0), CaptionOptions())
     assert re.match(r"(Both|The|Their|His|Her) hands are ", caption)
 
 
@@ -72,7 +73,7 @@ def test_support_only_categories_never_become_records(random_poses):
     for k in range(3):
         for records in select_records(categorise(m, 1, keys, k), 1, keys, k):
             assert not hidden & set(records)
-    assert ("left", "hand", "close", "", "torso") in hidden  # the published code let these through
+    assert Record("left", "hand", "close", "", "torso") in hidden  # the published code let these through
 
 
 def test_captions_depend_only_on_seed_id_and_index(random_poses):
@@ -98,32 +99,32 @@ def _many(records, n=300, options=CaptionOptions()):
 
 
 def test_capitalisation_keeps_the_rest_of_the_sentence():
-    texts = _many([("left", "knee", "right angle", "", ""), ("right", "elbow", "straight", "", "")])
+    texts = _many([Record("left", "knee", "right angle", "", ""), Record("right", "elbow", "straight", "", "")])
     assert any("L-shape" in t for t in texts) and not any("l-shape" in t for t in texts)
 
 
 def test_gendered_sentence_start_keeps_its_space():
-    texts = _many([("", "body", "kneeling", "", ""), ("left", "elbow", "straight", "", "")])
+    texts = _many([Record("", "body", "kneeling", "", ""), Record("left", "elbow", "straight", "", "")])
     assert any(re.search(r"(^|\. )(His|Her) knees are on the ground", t) for t in texts)
     assert not any(re.search(r"\b(His|Her)[a-z]", t) for t in texts)
 
 
 def test_body_pronoun_takes_a_plural_verb():
-    texts = _many([("", "body", "body incline forward", "", ""), ("", "body", "body lean left", "", ""),
-                   ("", "body", "body twist right", "", "")])
+    texts = _many([Record("", "body", "body incline forward", "", ""), Record("", "body", "body lean left", "", ""),
+                   Record("", "body", "body twist right", "", "")])
     assert any(re.search(r"\bThey are\b", t) for t in texts)
     assert not any(re.search(r"\b[Tt]hey is\b", t) for t in texts)
 
 
 def test_two_head_statements_stay_two_clauses():
-    for t in _many([("", "head", "turn left", "", ""), ("", "head", "incline forward", "", "")]):
+    for t in _many([Record("", "head", "turn left", "", ""), Record("", "head", "incline forward", "", "")]):
         assert re.search(r"(left|right)[ ,.]", t) and re.search(r"(\. |, | while | and | with )", t), t
 
 
 def test_plurals_of_every_body_part_are_words():
     from posescript_pipeline.aggregation_rules import BODY_PARTS, plural
     parts = {name.split("_", 1)[1] for name in BODY_PARTS if name.startswith(("left_", "right_"))}
-    assert {p: plural(p) for p in ("hand", "foot", "fingers", "toes", "wrist")} == {
+    assert {p: plural(p) for p in Record("hand", "foot", "fingers", "toes", "wrist")} == {
         "hand": "hands", "foot": "feet", "fingers": "fingers", "toes": "toes", "wrist": "wrists"}
-    assert all(not plural(p).endswith(("xs", "chs", "shs", "ys", "sss")) for p in parts), sorted(plural(p) for p in parts)
+    assert all(not plural(p).endswith(Record("xs", "chs", "shs", "ys", "sss")) for p in parts), sorted(plural(p) for p in parts)
     assert "index" not in parts  # the hand's finger region is called "fingers"

@@ -10,10 +10,11 @@ from click.testing import CliRunner
 from cli.compare_command import compare as compare_command
 from posescript_pipeline.body import create
 from posescript_pipeline.compare import Comparisons, InstructionOptions, compare
-from posescript_pipeline.compare.evaluation import ABSOLUTE, PAIR_CATALOGUE, categorise_pairs, measure_pairs
+from posescript_pipeline.compare.evaluation import ABSOLUTE, PAIR_CATALOGUE, measure_pairs, true_pair_categories
 from posescript_pipeline.compare.paircodes import PAIR, PAIR_KINDS, PAIRCODES, SUPER_PAIRCODES, direction
 from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.orientation import normalise
+from posescript_pipeline.posecodes.record import Record
 from tests.crafted import crafted_joints, crafted_rotvecs
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -34,7 +35,7 @@ def left_knee_flexed(degrees):
 
 def noise_free(a, b):
     m = measure_pairs(a, b)
-    return m, categorise_pairs(m, 0, np.zeros(len(a), np.uint64), 0, noise=False)
+    return m, true_pair_categories(m)
 
 
 def category(c, pair, kind, joints):
@@ -149,7 +150,7 @@ def test_contact_paircode_when_b_has_a_new_contact():
     contacts_a = [[], [("left_hand", "right_knee")]]
     contacts_b = [[("left_hand", "right_knee")], [("left_hand", "right_knee")]]
     result = compare(a, b, texts=3, contacts_a=contacts_a, contacts_b=contacts_b)
-    assert result.contacts == [[("left", "hand", "touch", "right", "knee")], []]
+    assert result.contacts == [[Record("left", "hand", "touch", "right", "knee")], []]
     for text in result.texts[0]:  # never skipped
         assert "hand" in text and "knee" in text and has(text, "touch", "touching", "put", "putting", "bring",
                                                           "bringing", "place", "placing"), text
@@ -164,7 +165,7 @@ def test_pose_b_statements_are_optional_and_about_changed_parts():
     modal = r"\b(should be|needs? to be|must be|is)\b"
     assert not any(re.search(modal, t) for t in plain.texts[0])
     for text, records in zip(pieces.texts[0], pieces.records[0]):
-        assert ("left", "knee", "right angle", "", "") in records
+        assert Record("left", "knee", "right angle", "", "") in records
         assert re.search(modal, text), text
         # the right leg and the arms did not change: nothing is said about them
         assert not any(r[0] == "right" or r[1] in ("elbow", "arm") for r in records), records

@@ -8,7 +8,7 @@ from PIL import Image
 from bedlam_tools.sources import activities
 from bedlam_tools.sources.synthetic import SyntheticSource
 from posescript_pipeline.skeleton import JOINT_INDEX
-from posescript_pipeline.posecodes.evaluation import CATALOGUE, categorise, measure
+from posescript_pipeline.posecodes.evaluation import CATALOGUE, measure, true_categories
 from posescript_pipeline.posecodes.kinds import KINDS
 
 TINY = dict(n_subjects=6, sequences_per_subject=4, sequence_seconds=2.0)
@@ -71,7 +71,7 @@ def test_every_activity_gives_finite_poses(name):
 
 def _categories(candidates):
     values = measure(candidates.joints, rotations=candidates.pose)
-    cats = categorise(values, 0, np.zeros(len(candidates), np.uint64), 0, noise=False)
+    cats = true_categories(values)
     return values, cats
 
 

@@ -5,18 +5,19 @@ import numpy as np
 
 from posescript_pipeline.describe import describe
 from posescript_pipeline.posecodes.touch import touch_records, with_touches
+from posescript_pipeline.posecodes.record import Record
 from tests.crafted import crafted_joints, crafted_rotvecs
 
 
 def test_the_touching_part_is_the_subject_whatever_its_side():
-    assert touch_records([("left_knee", "right_hand")]) == [("right", "hand", "touch", "left", "knee")]
-    assert touch_records([("head", "left_hand")]) == [("left", "hand", "touch", "", "head")]
-    assert touch_records([("left_hand", "right_hand")]) == [("left", "hand", "touch", "right", "hand")]
+    assert touch_records([("left_knee", "right_hand")]) == [Record("right", "hand", "touch", "left", "knee")]
+    assert touch_records([("head", "left_hand")]) == [Record("left", "hand", "touch", "", "head")]
+    assert touch_records([("left_hand", "right_hand")]) == [Record("left", "hand", "touch", "right", "hand")]
 
 
 def test_touch_replaces_distances_of_the_same_parts_in_either_order():
-    close = [("right", "hand", "close", "left", "knee"), ("left", "knee", "spread", "right", "hand"),
-             ("left", "hand", "close", "left", "foot")]
+    close = [Record("right", "hand", "close", "left", "knee"), Record("left", "knee", "spread", "right", "hand"),
+             Record("left", "hand", "close", "left", "foot")]
     touches = touch_records([("left_knee", "right_hand")])
     assert with_touches(close, touches) == [close[2], *touches]
 

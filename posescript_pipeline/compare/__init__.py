@@ -11,30 +11,39 @@ from functools import cached_property
 
 import numpy as np
 
+from ..posecodes.record import Record, join_name
 from ..random_streams import caption_rng, pose_key
 from .evaluation import (PairMeasurements, categorise_pairs, describe_paircodes, measure_pairs, new_contacts,
-                         relevant_pose_b, select_pair_records)
+                         relevant_pose_b, select_pair_records, true_pair_categories)
 from .instructions import FIX_VARIANTS, InstructionOptions, instruction
-from .paircodes import PAIRCODES, SUPER_PAIRCODES
+from .paircodes import PAIR, PAIRCODES, SUPER_PAIRCODES
 
 
 @dataclass
 class Comparisons:
     """Instructions of a batch of pairs, plus what is needed to explain them."""
-    texts: list[list[str]]             # per pair, one instruction per text index
-    records: list[list[list[tuple]]]   # per pair, per text: the records it was written from
-    measurements: PairMeasurements     # noise-free paircode values (P, 49) and both poses' posecodes
-    contacts: list[list[tuple]]        # per pair, the touch records B has and A lacks
+    texts: list[list[str]]              # per pair, one instruction per text index
+    records: list[list[list[Record]]]   # per pair, per text: the records it was written from
+    measurements: PairMeasurements      # noise-free paircode values (P, 49) and both poses' posecodes
+    contacts: list[list[Record]]        # per pair, the touch records B has and A lacks
 
     @cached_property
     def _true_categories(self):
-        m = self.measurements
-        return categorise_pairs(m, 0, np.zeros(len(m), np.uint64), 0, noise=False)
+        return true_pair_categories(self.measurements)
 
     def paircodes(self, pair: int) -> list[dict]:
         """The noise-free paircodes of one pair (kind, joints, parts, value, category, eligibility), then
         the super-paircodes they produce."""
         return describe_paircodes(self.measurements, self._true_categories, pair)
+
+    def to_json(self, pair: int) -> dict:
+        """One pair's texts, the statements each was written from, the new contacts and the paircodes."""
+        return {"texts": self.texts[pair],
+                "statements": [[r._replace(interpretation=r.interpretation.removeprefix(PAIR)).statement()
+                                for r in records] for records in self.records[pair]],
+                "new_contacts": [{"part": join_name(*r.subject), "touches": join_name(*r.second)}
+                                 for r in self.contacts[pair]],
+                "paircodes": self.paircodes(pair)}
 
 
 def _check(name, array, n=None):

@@ -16,8 +16,10 @@ from functools import cached_property
 import numpy as np
 
 from ..aggregation_rules import singular
-from ..posecodes.catalogue import ELEMENTARY, BOTH, L, R
-from ..posecodes.evaluation import Catalogue, Categorised, Measurements, categorise, measure, select_records
+from ..posecodes.catalogue import ELEMENTARY
+from ..posecodes.record import BOTH, L, R, Record
+from ..posecodes.evaluation import (Catalogue, Categorised, Measurements, categorise, measure, select_records,
+                                    true_categories)
 from ..posecodes.kinds import IGNORED, KINDS
 from ..posecodes.operators import OPERATORS
 from ..posecodes.touch import touch_records
@@ -52,9 +54,9 @@ class PairCatalogue:
             cats = PAIR_KINDS[c.kind].categories
             for k, cat in enumerate(cats):
                 self.eligibility[i, k] = cat != IGNORED and cat not in c.support1  # no elementary category is rare
-            self.records.append([None if cat == IGNORED else (*c.subject_part, PAIR + cat, *c.second_part)
+            self.records.append([None if cat == IGNORED else Record(*c.subject_part, PAIR + cat, *c.second_part)
                                  for cat in cats])
-        self.super_records = [(*s.subject_part, s.interpretation, *s.second_part) for s in supers]
+        self.super_records = [Record(*s.subject_part, s.interpretation, *s.second_part) for s in supers]
         self.super_eligibility = np.array([1 + s.rare for s in supers], np.int8)
         self._compile_supers(n_cat)
 
@@ -161,17 +163,27 @@ def _derived(keys, salt):
     return np.asarray(keys, np.uint64) ^ salt
 
 
-def categorise_pairs(m: PairMeasurements, seed: int, keys: np.ndarray, text: int, noise: bool = True,
+def categorise_pairs(m: PairMeasurements, seed: int, keys: np.ndarray, text: int,
                      catalogue: PairCatalogue = PAIR_CATALOGUE) -> PairCategorised:
-    """Noise on the differences, binning, eligibility, super-paircodes and their supports."""
-    n_codes = m.values.shape[1]
-    jitter = (uniform(seed, keys, text, PAIR_NOISE_STREAM, n_codes) * 2 - 1) if noise else 0.0
-    noisy = m.values + np.float32(jitter) * catalogue.noise
+    """One text's view of the pairs: noise on the differences and on both poses' posecodes, then binning."""
+    jitter = uniform(seed, keys, text, PAIR_NOISE_STREAM, m.values.shape[1]) * 2 - 1
+    pose_a = categorise(m.pose_a, seed, _derived(keys, KEY_A), text, catalogue=ABSOLUTE)
+    pose_b = categorise(m.pose_b, seed, _derived(keys, KEY_B), text, catalogue=ABSOLUTE)
+    return _pair_categorised(m.values + np.float32(jitter) * catalogue.noise, pose_a, pose_b, catalogue)
+
+
+def true_pair_categories(m: PairMeasurements, catalogue: PairCatalogue = PAIR_CATALOGUE) -> PairCategorised:
+    """The noise-free categories of the pairs (what changes from A to B)."""
+    return _pair_categorised(m.values, true_categories(m.pose_a, ABSOLUTE), true_categories(m.pose_b, ABSOLUTE),
+                             catalogue)
+
+
+def _pair_categorised(values, pose_a: Categorised, pose_b: Categorised, catalogue: PairCatalogue) -> PairCategorised:
+    """Binning, eligibility, super-paircodes and their supports (which hide statements of A and B too)."""
+    n_codes = values.shape[1]
     # category = number of thresholds strictly below the value (thresholds padded with +inf per code)
-    cats = np.where(np.isnan(noisy), -1, (noisy[..., None] > catalogue.thresholds).sum(-1)).astype(np.int8)
+    cats = np.where(np.isnan(values), -1, (values[..., None] > catalogue.thresholds).sum(-1)).astype(np.int8)
     elig = np.where(cats >= 0, catalogue.eligibility[np.arange(n_codes), np.maximum(cats, 0)], 0).astype(np.int8)
-    pose_a = categorise(m.pose_a, seed, _derived(keys, KEY_A), text, noise, catalogue=ABSOLUTE)
-    pose_b = categorise(m.pose_b, seed, _derived(keys, KEY_B), text, noise, catalogue=ABSOLUTE)
     table = np.concatenate([cats, pose_a.categories, pose_b.categories], axis=1)
     held = catalogue.cond_mask[np.arange(len(catalogue.cond_col)), table[:, catalogue.cond_col]]
     recipes = np.logical_and.reduceat(held, catalogue.recipe_starts, axis=1)
@@ -214,8 +226,8 @@ def _expand(side, part):
     return [(side, part)]
 
 
-def _parts(record):
-    return _expand(record[0], record[1]) + _expand(record[3], record[4])
+def _parts(record: Record):
+    return _expand(*record.subject) + _expand(*record.second)
 
 
 def _downstream_or_same(part, changed) -> bool:

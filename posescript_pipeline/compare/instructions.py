@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass
 from random import Random
 
-from ..aggregation import (InterpretationGroup, SubjectGroup, _entity_merge, _group, _merge_pairs,
-                           _symmetry_merge, _vary_sides, order_items)
-from ..captions.realisation import _Context, _fill, _finish, _relation, _second
+from ..aggregation import (InterpretationGroup, SubjectGroup, entity_merge, group_records, merge_pairs, order_items,
+                           symmetry_merge, vary_sides)
+from ..captions.realisation import Context, fill, finish, relation, second_part_text
 from ..posecodes.kinds import TOUCH
+from ..posecodes.record import BOTH, SIDES, Record
 from .paircodes import PAIR, STRAIGHTEN, pair_interpretations
-
-BOTH = "both"
 _PAIR_INTERPS = pair_interpretations()
 DISTANCE_INTERPS = frozenset(i for i, (kind, _, _) in _PAIR_INTERPS.items() if kind == "pair_distance")
 # Codes without a body-part subject in the text: the whole body (incline) and the head (rotation).
@@ -51,28 +50,30 @@ def _direction_key(interp):
     return kind_dir[:2] if kind_dir else interp
 
 
-def _direction_entity_merge(a, b):
-    merged = _entity_merge(a, b)
-    if merged is None or a[2] == b[2]:
+def _direction_entity_merge(a: Record, b: Record) -> Record | None:
+    merged = entity_merge(a, b)
+    if merged is None or a.interpretation == b.interpretation:
         return merged
-    stronger = max(a[2], b[2], key=lambda i: _PAIR_INTERPS[i][2])
-    return (merged[0], merged[1], stronger, merged[3], merged[4])
+    stronger = max(a.interpretation, b.interpretation, key=lambda i: _PAIR_INTERPS[i][2])
+    return merged._replace(interpretation=stronger)
 
 
-def _groupable(record) -> bool:
+def _groupable(record: Record) -> bool:
     """Distance changes and contacts keep their own sentence (spec A.13.4), like joint-less codes."""
-    kind = _PAIR_INTERPS.get(record[2], ("",))[0]
-    return record[2] not in DISTANCE_INTERPS and record[2] != TOUCH and kind not in JOINTLESS_KINDS
+    kind = _PAIR_INTERPS.get(record.interpretation, ("",))[0]
+    return record.interpretation not in DISTANCE_INTERPS and record.interpretation != TOUCH \
+        and kind not in JOINTLESS_KINDS
 
 
 def aggregate_instructions(records, rng: Random, options: InstructionOptions):
     """Entity and symmetry merges, side swap, grouping (spec A.13); simplified keeps only the side swap."""
     if not options.simplified:
-        records = _merge_pairs(records, rng, _direction_entity_merge, key=lambda r: (r[0], _direction_key(r[2]), r[3]))
-        records = _merge_pairs(records, rng, _symmetry_merge, key=lambda r: (r[1], r[2], r[4]))
-    records = _vary_sides(records, rng)
+        records = merge_pairs(records, rng, _direction_entity_merge,
+                              key=lambda r: (r.side1, _direction_key(r.interpretation), r.side2))
+        records = merge_pairs(records, rng, symmetry_merge, key=lambda r: (r.part1, r.interpretation, r.part2))
+    records = vary_sides(records, rng)
     if not options.simplified:
-        records = _group([r for r in records if _groupable(r)], rng) + [r for r in records if not _groupable(r)]
+        records = group_records([r for r in records if _groupable(r)], rng) + [r for r in records if not _groupable(r)]
     return records
 
 
@@ -91,14 +92,14 @@ def _subject_text(side, part, det, rng: Random) -> tuple[str, bool]:
     return " ".join(filter(None, (det, side, part))), False
 
 
-def _second_text(side1, part1, side2, part2, ctx: _Context) -> str:
+def _second_text(side1, part1, side2, part2, ctx: Context) -> str:
     """The second body part; the same part on the other side may be "the other", "the <side>" or, with
     the determiner "your", "your <side>" (spec A.15.8), each as likely as the full name."""
     flow = not ctx.options.simplified
-    other_side = part2 == part1 and {side1, side2} == {"left", "right"}
+    other_side = part2 == part1 and {side1, side2} == set(SIDES)
     if flow and other_side and ctx.det == "your" and ctx.rng.random() < 0.25:
         return f"your {side2}"
-    return _second(side1, part1, side2, part2, ctx, flow)
+    return second_part_text(side1, part1, side2, part2, ctx, flow)
 
 
 @dataclass
@@ -127,41 +128,39 @@ def _pair_piece(interp, subject, obj, rng: Random, gerund: bool, pronoun=None, d
     return _Piece(text, verb in NEUTRAL_VERBS)
 
 
-def _pose_piece(record, subject, plural, ctx: _Context, gerund: bool) -> _Piece:
+def _pose_piece(record: Record, subject, plural, ctx: Context, gerund: bool) -> _Piece:
     """A pose-B posecode as a target state, with the single-pose descriptive templates."""
-    side1, part1, interp, side2, part2 = record
     modals = MODALS[plural] + ((("are",) if plural else ("is",)) if gerund else ())
-    template, obj = _relation(side1, part1, interp, side2, part2, ctx)
-    return _Piece(_fill(template, subject, ctx.rng.choice(modals), obj), False)
+    template, obj = relation(*record, ctx)
+    return _Piece(fill(template, subject, ctx.rng.choice(modals), obj), False)
 
 
-def _record_piece(record, ctx: _Context, gerund: bool) -> _Piece:
-    side1, part1, interp, side2, part2 = record
-    subject, plural = _subject_text(side1, part1, ctx.det, ctx.rng)
-    if not is_paircode(interp):
+def _record_piece(record: Record, ctx: Context, gerund: bool) -> _Piece:
+    subject, plural = _subject_text(*record.subject, ctx.det, ctx.rng)
+    if not is_paircode(record.interpretation):
         return _pose_piece(record, subject, plural, ctx, gerund)
-    obj = _second_text(side1, part1, side2, part2, ctx) if part2 else ""
-    return _pair_piece(interp, subject, obj, ctx.rng, gerund)
+    obj = _second_text(*record.subject, *record.second, ctx) if record.part2 else ""
+    return _pair_piece(record.interpretation, subject, obj, ctx.rng, gerund)
 
 
-def _interpretation_group(group: InterpretationGroup, ctx: _Context, gerund: bool) -> _Piece:
+def _interpretation_group(group: InterpretationGroup, ctx: Context, gerund: bool) -> _Piece:
     names = [_subject_text(s, p, ctx.det, ctx.rng)[0] for s, p in group.subjects]
     subjects = ", ".join(names[:-1]) + " and " + names[-1]
     side2, part2 = group.second
-    record = ("", "", group.interpretation, side2, part2)
+    record = Record("", "", group.interpretation, side2, part2)
     obj = _second_text("", "", side2, part2, ctx) if part2 else ""
     if not is_paircode(group.interpretation):
         return _pose_piece(record, subjects, True, ctx, gerund)
     return _pair_piece(group.interpretation, subjects, obj, ctx.rng, gerund)
 
 
-def _subject_group(group: SubjectGroup, ctx: _Context, gerund: bool) -> _Piece:
+def _subject_group(group: SubjectGroup, ctx: Context, gerund: bool) -> _Piece:
     """Relations of one subject one after the other (spec A.15.7)."""
     side1, part1 = group.subject
     subject, plural = _subject_text(side1, part1, ctx.det, ctx.rng)
     rng, texts, previous = ctx.rng, [], None
     for k, (interp, side2, part2) in enumerate(group.relations):
-        record = (side1, part1, interp, side2, part2)
+        record = Record(side1, part1, interp, side2, part2)
         joiner = "" if k == 0 else rng.choice((" and ", ", "))
         drop = False
         if previous is not None and previous.neutral_verb:
@@ -184,7 +183,7 @@ def write_instruction(items, rng: Random, options: InstructionOptions) -> str:
     """One instruction from ordered (possibly aggregated) records; "" when there is nothing to say."""
     if not items:
         return ""
-    ctx = _Context(rng, rng.choice(("the", "your")), options)
+    ctx = Context(rng, rng.choice(("the", "your")), options)
     pieces, gerund = [], False
     for k, item in enumerate(items):
         transition = rng.choice(TRANSITIONS) if k else ""
@@ -200,7 +199,7 @@ def write_instruction(items, rng: Random, options: InstructionOptions) -> str:
     text = " " + "".join(pieces) + "."
     if ctx.det == "the":
         text = text.replace(" your ", " the ")
-    return _finish(text, ctx.det)
+    return finish(text, ctx.det)
 
 
 def instruction(records, rng: Random, options: InstructionOptions) -> str:

@@ -11,7 +11,8 @@ posecode interpretations (a pose-B "bent more" statement is not a "bent more" in
 """
 from dataclasses import dataclass, replace
 
-from ..posecodes.catalogue import ELEMENTARY, SUPER, L, R, split_name
+from ..posecodes.catalogue import ELEMENTARY, SUPER
+from ..posecodes.record import L, R, split_name
 from ..posecodes.kinds import IGNORED, KINDS, Kind
 
 PAIR = "pair:"

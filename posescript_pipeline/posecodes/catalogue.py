@@ -12,17 +12,11 @@ Sides are "left", "right", "" (unsided) or "both" (plural subject, part in plura
 from dataclasses import dataclass, replace
 from itertools import product
 
+from ..skeleton import OTHER_SIDE
 from .kinds import IGNORED, KINDS
+from .record import NONE, L, R, split_name
 
-L, R, NONE, BOTH = "left", "right", "", "both"
 ALL = "ALL"
-OTHER_SIDE = {L: R, R: L}
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """'left_knee' -> ('left', 'knee'); 'torso' -> ('', 'torso'); 'both_hands' -> ('both', 'hands')."""
-    side, _, part = name.partition("_")
-    return (side, part) if side in (L, R, BOTH) else (NONE, name)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,16 @@ from functools import cached_property
 import numpy as np
 
 from ..random_streams import uniform
+from ..rotations import axis_angle_to_matrix
+from ..skeleton import NUM_BODY_JOINTS
 from .catalogue import ELEMENTARY, SUPER, Posecode
 from .kinds import IGNORED, KINDS, interpretations
 from .operators import OPERATORS, joint_indices
-from ..skeleton import NUM_BODY_JOINTS
+from .record import Record, join_name
 from .working_set import working_joints
 
 PROP_SKIP = 0.15
 NOISE_STREAM, SKIP_STREAM = 1, 2
-
-Record = tuple  # (side1, part1, interpretation, side2, part2)
 
 
 class Catalogue:
@@ -41,7 +41,7 @@ class Catalogue:
             describable = c.describable()
             for k, cat in enumerate(cats):
                 self.eligibility[i, k] = (cat in describable) + (cat in describable and cat in c.rare)
-            self.records.append([None if cat == IGNORED else (*c.subject_part, cat, *c.second_part)
+            self.records.append([None if cat == IGNORED else Record(*c.subject_part, cat, *c.second_part)
                                  for cat in cats])
         self._compile_supers()
 
@@ -63,7 +63,7 @@ class Catalogue:
         self.super_starts = np.flatnonzero(np.diff(np.r_[-1, super_of_recipe]))
         self.support2 = sorted(support2)
         self.super_eligibility = np.array([1 + sp.rare for sp in self.supers], np.int8)
-        self.super_records = [(*sp.subject_part, sp.interpretation, *sp.second_part) for sp in self.supers]
+        self.super_records = [Record(*sp.subject_part, sp.interpretation, *sp.second_part) for sp in self.supers]
 
     @cached_property
     def noise(self) -> np.ndarray:
@@ -92,7 +92,6 @@ def measure(joints52: np.ndarray, available: np.ndarray | None = None, rotations
     joints, ok = working_joints(joints52, available)
     rot = None
     if rotations is not None:
-        from ..rotations import axis_angle_to_matrix
         rot = axis_angle_to_matrix(np.asarray(rotations, np.float32)[:, :NUM_BODY_JOINTS])
     values = np.full((joints.shape[0], len(catalogue.codes)), np.nan, np.float32)
     for kind, members, idx in catalogue.kind_groups:
@@ -114,17 +113,24 @@ class Categorised:
     super_eligibility: np.ndarray  # (N, S) int8
 
 
-def categorise(m: Measurements, seed: int, keys: np.ndarray, caption: int, noise: bool = True,
+def categorise(m: Measurements, seed: int, keys: np.ndarray, caption: int,
                catalogue: Catalogue = CATALOGUE) -> Categorised:
-    """Bin the values after the caption's noise (noise=False: the pose's true categories)."""
-    n, n_codes = m.values.shape
-    noisy = m.values
-    if noise:
-        jitter = uniform(seed, keys, caption, NOISE_STREAM, n_codes) * 2 - 1
-        noisy = noisy + jitter.astype(np.float32) * catalogue.noise
+    """Bin the values after the caption's noise (see `true_categories` for the pose's own categories)."""
+    jitter = uniform(seed, keys, caption, NOISE_STREAM, m.values.shape[1]) * 2 - 1
+    return _categorised(m.values + jitter.astype(np.float32) * catalogue.noise, catalogue)
+
+
+def true_categories(m: Measurements, catalogue: Catalogue = CATALOGUE) -> Categorised:
+    """The noise-free categories of a batch (what the pose is, not one caption's noisy view of it)."""
+    return _categorised(m.values, catalogue)
+
+
+def _categorised(values: np.ndarray, catalogue: Catalogue) -> Categorised:
+    """Categories, eligibility (with super-posecode supports applied) and super-posecodes of (N, M) values."""
+    n, n_codes = values.shape
     cats = np.full((n, n_codes), -1, np.int8)
     for kind, members, _ in catalogue.kind_groups:
-        v = noisy[:, members]
+        v = values[:, members]
         binned = (v[..., None] > np.asarray(KINDS[kind].thresholds, np.float32)).sum(-1).astype(np.int8)
         cats[:, members] = np.where(np.isnan(v), -1, binned)
     elig = np.where(cats >= 0, catalogue.eligibility[np.arange(n_codes), np.maximum(cats, 0)], 0).astype(np.int8)
@@ -165,19 +171,16 @@ def describable_posecodes(m: Measurements, c: Categorised, catalogue: Catalogue 
     for p in range(len(m)):
         row = []
         for i in np.flatnonzero(c.eligibility[p]).tolist():
-            side1, part1, cat, side2, part2 = catalogue.records[i][c.categories[p, i]]
-            row.append({"kind": catalogue.codes[i].kind, "subject": _name(side1, part1), "second": _name(side2, part2),
-                        "category": cat, "value": float(m.values[p, i])})
+            record = catalogue.records[i][c.categories[p, i]]
+            row.append({"kind": catalogue.codes[i].kind, "subject": join_name(*record.subject),
+                        "second": join_name(*record.second), "category": record.interpretation,
+                        "value": float(m.values[p, i])})
         for s in np.flatnonzero(c.super_eligibility[p]).tolist():
-            side1, part1, cat, side2, part2 = catalogue.super_records[s]
-            row.append({"kind": "super", "subject": _name(side1, part1), "second": _name(side2, part2),
-                        "category": cat, "value": float("nan")})
+            record = catalogue.super_records[s]
+            row.append({"kind": "super", "subject": join_name(*record.subject), "second": join_name(*record.second),
+                        "category": record.interpretation, "value": float("nan")})
         out.append(row)
     return out
-
-
-def _name(side: str, part: str) -> str:
-    return f"{side}_{part}" if side else part
 
 
 def describe_posecodes(m: Measurements, c: Categorised, pose: int, catalogue: Catalogue = CATALOGUE) -> list[dict]:

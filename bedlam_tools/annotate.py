@@ -1,5 +1,4 @@
 """Annotation of selected poses: self-contacts on the body mesh, three captions, structured posecodes."""
-import numpy as np
 
 from posescript_pipeline.describe import describe
 from posescript_pipeline.posecodes.evaluation import describable_posecodes, true_categories

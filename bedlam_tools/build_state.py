@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from .shards import DATA_DIR, shard_name, write_atomic, write_text_atomic
+from .shards import DATA_DIR, MANIFEST, read_manifest, shard_name, write_atomic, write_text_atomic
 
 VERSIONED_PACKAGES = ("posescript-toolkit", "numpy", "pyarrow", "anny", "torch", "pyrender")
 
@@ -74,8 +74,8 @@ class BuildState:
         manifest.json; returns the whole manifest."""
         rejects_file = f"rejects-{self.split}.jsonl"
         write_text_atomic("".join(json.dumps(r, sort_keys=True) + "\n" for r in rejects), self.out / rejects_file)
-        path = self.out / "manifest.json"
-        manifest = json.loads(path.read_text()) if path.exists() else {"dataset": self.dataset, "splits": {}}
+        path = self.out / MANIFEST
+        manifest = read_manifest(self.out, self.dataset) if path.exists() else {"dataset": self.dataset, "splits": {}}
         manifest["splits"][self.split] = {**entry, "versions": versions(), "rejects_file": rejects_file}
         write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True), path)
         return manifest

@@ -6,7 +6,6 @@ trained PoseEmbroider's pose embeddings), (3) pair mining (one global step, memo
 rejects and dataset card. A build that stops and is started again reuses its mined pairs and its
 completed shards and ends with the same files.
 """
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,11 +19,10 @@ from posescript_pipeline.errors import UserError
 from . import shards
 from .build_state import BuildState
 from .engine import run_tasks
+from .fix_card import write_fix_card
 from .pair_mining import MiningConfig, Pairs, PoseTable, mine_pairs, posecode_categories, posecode_features
 
 POSE_COLUMNS = ["id", "subject_id", "sequence_id", "time_s", "selection_rank", "joints", "pose", "contacts"]
-PAIR_TYPES = ("in", "out-same-subject", "out-other-subject")
-PUBLISHED = {"train": (50_000, 54_000), "val": (10_000, 12_000)}  # poses and pairs of the published BEDLAM-Fix
 MODEL_FREE = "posecodes"
 
 
@@ -45,12 +43,7 @@ class FixConfig:
 
 
 def read_poses(script_dir: Path, split: str) -> pa.Table:
-    manifest = Path(script_dir) / "manifest.json"
-    if not manifest.exists():
-        raise FixError(f"{script_dir}: no manifest.json; expected a folder written by `bedlam-script build`")
-    content = json.loads(manifest.read_text())
-    if content.get("dataset") != "bedlam-script":
-        raise FixError(f"{script_dir}: a {content.get('dataset')} folder; expected a BEDLAM-Script folder")
+    content = shards.read_manifest(script_dir, "bedlam-script")
     if split not in content["splits"]:
         raise FixError(f"{script_dir}: no {split} split in manifest.json")
     table = shards.read_rows(script_dir, split, columns=POSE_COLUMNS)
@@ -100,7 +93,7 @@ def pose_table(table: pa.Table, similarity: str) -> PoseTable:
 
 def pair_types(pairs: Pairs, subject: np.ndarray) -> np.ndarray:
     same = subject[pairs.a] == subject[pairs.b]
-    return np.where(pairs.in_sequence, PAIR_TYPES[0], np.where(same, PAIR_TYPES[1], PAIR_TYPES[2]))
+    return np.where(pairs.in_sequence, shards.PAIR_TYPES[0], np.where(same, shards.PAIR_TYPES[1], shards.PAIR_TYPES[2]))
 
 
 def _paircode_rows(rows: list[dict]) -> list[dict]:
@@ -147,7 +140,7 @@ class FixBuild:
         self._finish(poses, table, pairs, entries, rejects)
 
     def _prepare(self):
-        script = json.loads((self.script_dir / "manifest.json").read_text())["splits"][self.config.split]
+        script = shards.read_manifest(self.script_dir, "bedlam-script")["splits"][self.config.split]
         key = {**self.config.key(), "script_shards": [e["sha256"] for e in script["shards"]]}
         if refused := self.state.claim(key):
             raise FixError(f"{refused}: other poses or options; use another --out or delete it")
@@ -189,8 +182,6 @@ class FixBuild:
         return [entry for entry, _ in results], [r for _, rejects in results for r in rejects]
 
     def _finish(self, poses, table, pairs, entries, rejects):
-        from .fix_card import write_fix_card
-
         split = self.config.split
         types = pair_types(pairs, table.subject)
         rejected = {r["pair_id"] for r in rejects}
@@ -198,7 +189,7 @@ class FixBuild:
         manifest = self.state.finish({
             "config": self.config.key(), "script": str(self.script_dir),
             "counts": {"poses": poses.num_rows, "mined": len(pairs), "rows": sum(e["rows"] for e in entries),
-                       "rejects": len(rejects), **{t: int((types[kept] == t).sum()) for t in PAIR_TYPES},
+                       "rejects": len(rejects), **{t: int((types[kept] == t).sum()) for t in shards.PAIR_TYPES},
                        "poses_in_pairs": int(len(np.union1d(pairs.a[kept], pairs.b[kept])))},
             "shards": entries,
         }, rejects)

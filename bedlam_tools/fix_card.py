@@ -10,6 +10,7 @@ from . import shards
 from .card import length_histogram, schema_table
 
 EXAMPLES = 6  # pairs drawn per split
+PUBLISHED = {"train": (50_000, 54_000), "val": (10_000, 12_000)}  # poses and pairs of the published BEDLAM-Fix
 VERSIONS = ("normal", "simplified", "normal (new draw)")
 LOADING = """```python
 import pandas as pd;  pairs = pd.read_parquet("data")                     # one row per pair A -> B
@@ -41,8 +42,6 @@ def write_fix_card(out: Path, manifest: dict, script_dir: Path, images: str = "r
 
 
 def _counts(manifest) -> str:
-    from .fix_builder import PUBLISHED
-
     rows = ["| split | poses | pairs | in-sequence | out, same subject | out, other subject | poses in a pair | "
             "rejects | published (poses / pairs) |", "|---|---|---|---|---|---|---|---|---|"]
     for split, info in sorted(manifest["splits"].items()):
@@ -74,7 +73,7 @@ def _lengths(out: Path, split: str, instructions: list[list[str]]) -> str:
 def _example_rows(table) -> list[dict]:
     """A few pairs of each type, in pair order."""
     rows = []
-    for kind in ("in", "out-same-subject", "out-other-subject"):
+    for kind in shards.PAIR_TYPES:
         some = table.filter(pc.equal(table.column("pair_type"), kind)).slice(0, EXAMPLES // 3)
         rows += some.to_pylist()
     return rows or table.slice(0, EXAMPLES).to_pylist()

@@ -21,6 +21,10 @@ class InputError(UserError):
     """A bad input file; the message is one line naming the file, the field and what was expected."""
 
 
+SHAPE_SPACE = "smpl-betas"
+"""The betas of every parameter file (AMASS, SMPL-X) are SMPL-family shape coefficients."""
+
+
 @dataclass
 class PoseBatch:
     joints: np.ndarray  # (N, 52, 3) float32, canonical: y up, hips along +x, pelvis at the origin
@@ -30,6 +34,18 @@ class PoseBatch:
     frame_ids: np.ndarray  # (N,) int64, frame indices in the file
     path: str
     fmt: str  # "amass", "smplx" or "joints"
+
+    def __len__(self):
+        return len(self.frame_ids)
+
+    def take(self, rows) -> "PoseBatch":
+        """The poses at `rows` (per-pose betas follow them)."""
+        rows = np.asarray(rows)
+        betas = self.betas
+        if betas is not None and betas.ndim == 2 and len(betas) == len(self):
+            betas = betas[rows]
+        rotations = None if self.rotations is None else self.rotations[rows]
+        return PoseBatch(self.joints[rows], self.available, rotations, betas, self.frame_ids[rows], self.path, self.fmt)
 
 
 FORMATS = (
@@ -207,6 +223,7 @@ def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
     ids = _frame_ids(file, frames, len(rotations))
     if betas is not None and betas.ndim == 2 and len(betas) == len(rotations):
         betas = betas[ids]
-    joints, rotations = canonical(rotations[ids], body or create(), up=up, betas=betas)
+    body = body or create()
+    joints, rotations = canonical(rotations[ids], body, up=up, betas=body.betas_for(betas, SHAPE_SPACE))
     available = np.ones(NUM_JOINTS, dtype=bool)
     return PoseBatch(joints.astype(np.float32), available, rotations.astype(np.float32), betas, ids, file.path, fmt)

@@ -160,4 +160,5 @@ class ScriptBuild:
                           "body joints", "start": 0, "order": "rows in candidate order; selection_rank gives the "
                           "sampling order"},
             "shards": entries, "source_notes": self.source.notes(self.config.split),
+            "shape_space": self.source.shape_space,
         }, all_rejects))

@@ -5,12 +5,15 @@ whole. The schema follows DESIGN section 6; `image` is a struct of bytes and pat
 of `datasets.Image`, so `datasets.load_dataset("parquet", ...)` shows images.
 """
 import hashlib
+import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from posescript_pipeline.errors import UserError
 
 COMPRESSION = "zstd"
 _VEC3 = pa.list_(pa.list_(pa.float32()))
@@ -46,6 +49,8 @@ SCRIPT_COLUMNS_HELP = {
 }
 
 # BEDLAM-Fix: pairs of BEDLAM-Script poses, A (start) -> B (target); paircodes reuse the posecode struct.
+PAIR_TYPES = ("in", "out-same-subject", "out-other-subject")
+"""The values of `pair_type`: in sequence, out of sequence with the same subject, with another subject."""
 FIX_SCHEMA = pa.schema([
     ("pair_id", pa.string()), ("split", pa.string()), ("pair_type", pa.string()), ("id_a", pa.string()),
     ("id_b", pa.string()), ("same_subject", pa.bool_()), ("in_sequence", pa.bool_()), ("time_diff_s", pa.float32()),
@@ -113,10 +118,46 @@ def write_text_atomic(text: str, path: Path):
 
 
 DATA_DIR = "data"  # shards live in DIR/data/, so DIR/data is a plain parquet dataset for every reader
+MANIFEST = "manifest.json"
+WRITERS = {"bedlam-script": "`bedlam-script build`", "bedlam-fix": "`bedlam-fix pairs`"}
+"""Dataset kind (the manifest's "dataset") -> the command that writes such a folder."""
+
+
+class DatasetError(UserError):
+    """A dataset folder that is missing, incomplete, damaged or of another kind."""
+
+
+def read_manifest(directory, dataset: str | None = None) -> dict:
+    """The manifest of a dataset folder, checked to be one (of kind `dataset` when given); DatasetError if not."""
+    path = Path(directory) / MANIFEST
+    expected = f"expected a folder written by {WRITERS.get(dataset, ' or '.join(WRITERS.values()))}"
+    if not path.is_file():
+        raise DatasetError(f"{directory}: no {MANIFEST}; {expected}")
+    try:
+        content = json.loads(path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DatasetError(f"{path}: not a valid manifest ({err}); {expected}") from None
+    if not isinstance(content, dict) or not isinstance(content.get("splits"), dict) \
+            or content.get("dataset") not in WRITERS:
+        raise DatasetError(f"{path}: not a dataset manifest (no 'dataset' and 'splits'); {expected}")
+    if dataset is not None and content["dataset"] != dataset:
+        raise DatasetError(f"{directory}: a {content['dataset']} folder; {expected}")
+    return content
 
 
 def shard_name(split: str, index: int) -> str:
     return f"{DATA_DIR}/{split}-{index:05d}.parquet"
+
+
+def read_row(directory: Path, row_id: str) -> dict:
+    """The row of a dataset folder with that id, or DatasetError."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    rows = ds.dataset(Path(directory) / DATA_DIR, format="parquet").to_table(filter=pc.field("id") == row_id)
+    if rows.num_rows == 0:
+        raise DatasetError(f"{directory}: no row with id {row_id!r}")
+    return rows.to_pylist()[0]
 
 
 def read_rows(directory: Path, split: str | None = None, columns=None) -> pa.Table:

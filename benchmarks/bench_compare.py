@@ -11,8 +11,9 @@ import argparse
 import resource
 
 import numpy as np
-from workload import joints_from_rotations, standing_rotations, timed
+from workload import standing_rotations, timed
 
+from posescript_pipeline.body import create
 from posescript_pipeline.compare import compare
 
 

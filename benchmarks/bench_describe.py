@@ -10,8 +10,9 @@ Reports captions/s, ms/pose and peak memory (tracemalloc peak of the call, and p
 import argparse
 import resource
 
-from workload import joints_from_rotations, standing_rotations, timed
+from workload import standing_rotations, timed
 
+from posescript_pipeline.body import create
 from posescript_pipeline.describe import describe
 
 

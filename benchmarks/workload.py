@@ -4,8 +4,6 @@ import tracemalloc
 
 import numpy as np
 
-from posescript_pipeline.body import create
-
 
 def standing_rotations(n: int, seed: int = 0) -> np.ndarray:
     """(n, 52, 3) seeded random SMPL-H rotations around a standing pose (arms down from the T-pose)."""
@@ -31,4 +29,4 @@ def timed(call, warm_up):
     return result, seconds, peak
 
 
-__all__ = ["standing_rotations", "timed", "joints_from_rotations"]
+__all__ = ["standing_rotations", "timed"]

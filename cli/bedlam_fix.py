@@ -1,28 +1,25 @@
 """`bedlam-fix`: pose pairs with comparative instructions (BEDLAM-Fix) from a BEDLAM-Script folder."""
-import json
 from pathlib import Path
 
 import click
 
 from bedlam_tools.fix_builder import MODEL_FREE, FixBuild, FixConfig, FixError
 from bedlam_tools.pair_mining import MiningConfig
+from bedlam_tools.shards import read_manifest
 from bedlam_tools.sources.base import SPLITS
 
-from .common import engine_options, fail
+from .common import ToolkitGroup, engine_options, fail
 
 DEFAULTS = MiningConfig()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """Pairs of similar-but-different poses (A -> B) with instructions to go from A to B."""
 
 
 def _splits(script: str, split: str | None) -> list[str]:
-    manifest = Path(script) / "manifest.json"
-    if not manifest.exists():
-        fail(f"{script}: no manifest.json; expected a folder written by `bedlam-script build`")
-    present = sorted(json.loads(manifest.read_text())["splits"])
+    present = sorted(read_manifest(script, "bedlam-script")["splits"])
     return [split] if split else present
 
 
@@ -68,7 +65,7 @@ def pairs(script, out, split, similarity, min_similarity, max_similarity, top_k,
 
 
 def _summary(out, split):
-    c = json.loads((Path(out) / "manifest.json").read_text())["splits"][split]["counts"]
+    c = read_manifest(out, "bedlam-fix")["splits"][split]["counts"]
     click.echo(f"{split}: {c['rows']:,} pairs from {c['poses']:,} poses (in-sequence {c['in']:,}, out-of-sequence "
                f"same subject {c['out-same-subject']:,}, other subject {c['out-other-subject']:,}), "
                f"{c['rejects']:,} rejects -> {out}")
@@ -78,12 +75,7 @@ def _summary(out, split):
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 def info(directory):
     """Summarise a BEDLAM-Fix folder: counts per pair type, shards, configuration."""
-    manifest = Path(directory) / "manifest.json"
-    if not manifest.exists():
-        fail(f"{directory}: no manifest.json; expected a folder written by `bedlam-fix pairs`")
-    content = json.loads(manifest.read_text())
-    if content.get("dataset") != "bedlam-fix":
-        fail(f"{directory}: a {content.get('dataset')} folder; expected one written by `bedlam-fix pairs`")
+    content = read_manifest(directory, "bedlam-fix")
     for split, entry in sorted(content["splits"].items()):
         _summary(directory, split)
         cfg = entry["config"]

@@ -1,11 +1,9 @@
-"""What every command shares: one-line user errors with exit code 2."""
-import functools
+"""What every command shares: one-line user errors with exit code 2, and the option groups."""
 import sys
 
 import click
 
-from bedlam_tools.pose_files import InputError
-from posescript_pipeline.body.backends.smplx import ModelFilesError
+from posescript_pipeline.errors import UserError
 from posescript_pipeline.joints import SKELETONS
 
 POSE_FILE_OPTIONS = (
@@ -51,20 +49,21 @@ def fail(message: str):
     sys.exit(2)
 
 
-def user_errors(fn):
-    """Turn a bad input file or model folder into one line on stderr and exit code 2 (no traceback)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+class ToolkitCommand(click.Command):
+    """A command whose user errors end as one line on stderr and exit code 2: a `UserError`, or a file the
+    system refuses (missing, read-only, full device). Other exceptions are bugs and keep their traceback."""
+
+    def invoke(self, ctx):
         try:
-            return fn(*args, **kwargs)
-        except (InputError, ModelFilesError) as err:
-            fail(str(err))
-    return wrapper
+            return super().invoke(ctx)
+        except UserError as err:
+            fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
+        except OSError as err:
+            if err.filename is None:
+                raise
+            fail(f"{err.filename}: {err.strerror or err}")
 
 
-def not_built_yet(name: str):
-    """Entry point of a command whose issue is still open."""
-    def main():
-        click.echo(f"{name}: not built yet (see the project's open issues)", err=True)
-        sys.exit(1)
-    return main
+class ToolkitGroup(click.Group):
+    """A command group whose commands are `ToolkitCommand`s."""
+    command_class = ToolkitCommand

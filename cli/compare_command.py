@@ -3,10 +3,10 @@ import json
 
 import click
 
-from .common import pose_file_options, user_errors
+from .common import ToolkitCommand, pose_file_options
 
 
-@click.command()
+@click.command(cls=ToolkitCommand)
 @click.argument("file_a", type=click.Path(dir_okay=False))
 @click.argument("file_b", type=click.Path(dir_okay=False))
 @click.option("--frame-a", type=click.IntRange(min=0), default=0, show_default=True,
@@ -19,7 +19,6 @@ from .common import pose_file_options, user_errors
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json adds the measured paircodes and the statements each text was written from.")
 @pose_file_options
-@user_errors
 def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, skeleton, up, model_dir, model_type, no_contacts):
     """Say how to go from the pose in FILE_A (start) to the pose in FILE_B (target).
 

@@ -1,7 +1,5 @@
 """`embroider`: pretrain the frozen encoders, train PoseEmbroider or the Aligner, evaluate by retrieval."""
-import functools
 import json
-import sys
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -9,22 +7,11 @@ import click
 
 from bedlam_tools.embroider.config import TrainConfig
 
+from .common import ToolkitGroup
+
 DATA_OPTION = click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
                            help="BEDLAM-Script folder (from `bedlam-script build`).")
 SET_HELP = "Any config value, e.g. --set pose_epochs=20 (repeatable; see config.json of a run)."
-
-
-def embroider_errors(fn):
-    """A user error of the embroider package: one line on stderr, exit code 2."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from bedlam_tools.embroider import EmbroiderError
-        try:
-            return fn(*args, **kwargs)
-        except EmbroiderError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(2)
-    return wrapper
 
 
 def overrides(config, assignments: tuple[str, ...], option="--set"):
@@ -44,7 +31,7 @@ def overrides(config, assignments: tuple[str, ...], option="--set"):
     return replace(config, **changes)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--threads", type=click.IntRange(1), default=None, help="CPU threads for torch (default: torch's).")
 def main(threads):
     """Compact PoseEmbroider: a shared embedding of images, 3D poses and captions, trained and
@@ -58,7 +45,6 @@ def main(threads):
 @DATA_OPTION
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the frozen encoders.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
-@embroider_errors
 def pretrain(data_dir, out, assignments):
     """Train the three frozen encoders on the train split: pose autoencoder, text encoder (by pose-text
     retrieval), image CNN (by pose regression); cache their features."""
@@ -83,7 +69,6 @@ def pretrain(data_dir, out, assignments):
                    "checkpoint selection on the val split.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE",
               help="Any model or training value, e.g. --set latent_d=256 --set lr=1e-4 (repeatable).")
-@embroider_errors
 def train(data_dir, out, kind, encoders, epochs, resume, published, assignments):
     """Train PoseEmbroider (or the Aligner baseline) on the frozen features, with validation on held-out
     train subjects, checkpoints and resume; saves config.json, log.jsonl and checkpoints in --out."""
@@ -116,7 +101,6 @@ def train(data_dir, out, kind, encoders, epochs, resume, published, assignments)
 @DATA_OPTION
 @click.option("--split", default="val", show_default=True, help="Split to report on.")
 @click.option("--checkpoint", type=click.Choice(["best", "last"]), default="best", show_default=True)
-@embroider_errors
 def evaluate(runs, data_dir, split, checkpoint):
     """Any-to-any retrieval: 6 single- and 3 dual-query tasks, R@1/5/10 and mRecall (single, dual, total);
     prints the tables and saves eval-<split>-<checkpoint>.json in each run."""

@@ -6,7 +6,7 @@ import click
 
 from posescript_pipeline.describe import describe as describe_poses
 
-from .common import pose_file_options, user_errors
+from .common import ToolkitGroup, pose_file_options
 from .compare_command import compare
 from .render_command import render
 
@@ -18,7 +18,7 @@ Accepted files:
                      --skeleton h36m17|coco17 (y-up unless --up z)"""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """Natural-language descriptions of 3D human poses (PoseScript posecodes)."""
 
@@ -33,7 +33,6 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
               help="json/jsonl add the measured posecodes and the statements each caption was written from.")
 @pose_file_options
-@user_errors
 def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model_dir, model_type, no_contacts):
     """Describe the pose(s) in FILE.
 

@@ -6,7 +6,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from bedlam_tools.render import VIEWS, caption_font, contact_sheet, frame_camera, wrap_text
+from bedlam_tools.render import VIEWS, contact_sheet, frame_camera, wrap_text
+from bedlam_tools.render.sheets import caption_font
 from cli.render_command import render
 from posescript_pipeline.crafted_poses import crafted_rotvecs
 

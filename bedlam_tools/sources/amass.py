@@ -84,6 +84,7 @@ def read_sequence(path, fps):
 class AmassSource(Source):
     """The user's AMASS download (see the module docstring)."""
     name = "amass"
+    shape_space = "smpl-betas"
 
     def __init__(self, root, fps=6, model_dir=None):
         self.root = Path(root)

@@ -52,6 +52,8 @@ class Crop:
 class Source(ABC):
     """A pose source. Subclasses are cheap to construct and picklable (they run in worker processes)."""
     name: str = ""
+    shape_space: str = ""
+    """What the candidates' betas are (a body's `shape_space`: "anny-phenotypes", "smpl-betas"); "" unknown."""
 
     @abstractmethod
     def candidates(self, split: str) -> Candidates:

@@ -337,6 +337,7 @@ class PersonFrames:
 class BedlamSource(Source):
     """The user's BEDLAM download (see the module docstring for the layout and the selection)."""
     name = "bedlam"
+    shape_space = "smpl-betas"
 
     def __init__(self, root, model_dir=None, fps=6, overlap=0.3, min_visible_joints=16, min_resolution=224,
                  scale=1.1, motion_dir=None, shared_subjects="drop_val", image_format="jpeg"):

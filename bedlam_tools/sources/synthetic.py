@@ -59,6 +59,7 @@ def sample_phenotypes(rng, n):
 class SyntheticSource(Source):
     """Procedural BEDLAM-like world. Defaults give about 300,000 train and 60,000 val candidates."""
     name = "synthetic"
+    shape_space = "anny-phenotypes"
 
     def __init__(self, seed=0, n_subjects=300, sequences_per_subject=20, fps=6.0, sequence_seconds=10.0,
                  jpeg_quality=90):

@@ -27,6 +27,12 @@ class Body(ABC):
     for the backend's default body.
     """
     name: str = ""
+    shape_space: str = ""
+    """What its betas mean ("smpl-betas", "anny-phenotypes"): betas of another space are not used."""
+
+    def betas_for(self, betas, shape_space: str):
+        """`betas` if they are in this body's shape space, else None (the default body)."""
+        return betas if shape_space == self.shape_space else None
 
     @abstractmethod
     def joints(self, rotvecs, betas=None) -> np.ndarray:

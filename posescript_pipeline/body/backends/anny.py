@@ -165,6 +165,7 @@ def phenotype_kwargs(betas) -> dict | None:
 class AnnyBody(Body):
     """Anny posed by SMPL-H axis-angle. Outputs are in the SMPL y-up frame with the pelvis at the origin."""
     name = "anny"
+    shape_space = "anny-phenotypes"
 
     def __init__(self, model_dir=None, model_type=None, gender="neutral", dtype="float32"):
         self.dtype = dtype

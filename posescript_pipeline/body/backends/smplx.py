@@ -53,6 +53,7 @@ def find_model_file(model_dir, model_type="smplx", gender="neutral"):
 class SmplxBody(Body):
     """A SMPL-X or SMPL-H model (use_pca=False, flat_hand_mean=True) posed by SMPL-H axis-angle."""
     name = "smplx"
+    shape_space = "smpl-betas"
 
     def __init__(self, model_dir=None, model_type="smplx", gender="neutral"):
         if model_dir is None:

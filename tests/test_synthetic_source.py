@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bedlam_tools.sources import activities
+from bedlam_tools.sources.synthetic import animation, joint_angles
+from bedlam_tools.sources.synthetic.activities import NAMES
 from bedlam_tools.sources.synthetic import SyntheticSource
 from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.posecodes.evaluation import CATALOGUE, measure, true_categories
@@ -50,8 +51,8 @@ def test_time_stamps_step_by_one_over_fps(train):
 
 
 def test_poses_within_joint_limits(train):
-    euler = activities.euler_of(train.pose)[:, 1:]
-    low, high = activities.LIMITS[1:, :, 0], activities.LIMITS[1:, :, 1]
+    euler = joint_angles.euler_of(train.pose)[:, 1:]
+    low, high = joint_angles.LIMITS[1:, :, 0], joint_angles.LIMITS[1:, :, 1]
     assert ((euler >= low - 0.05) & (euler <= high + 0.05)).all()
 
 
@@ -62,10 +63,10 @@ def test_joints_are_canonical(train):
     assert train.pose.shape[1:] == (52, 3) and train.betas.shape[1] == 6
 
 
-@pytest.mark.parametrize("name", activities.NAMES)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_activity_gives_finite_poses(name):
-    euler = activities.animate(name, 3, np.arange(12) / 6.0, np.random.default_rng(0))
-    pose, joints = activities.finish(euler.reshape(-1, activities.N_JOINTS, 3))
+    euler = animation.animate(name, 3, np.arange(12) / 6.0, np.random.default_rng(0))
+    pose, joints = animation.finish(euler.reshape(-1, 52, 3))
     assert np.isfinite(pose).all() and np.isfinite(joints).all()
 
 

@@ -1,34 +1,10 @@
-"""The embedded default source: Anny bodies performing procedural activities, seen by random cameras.
-
-Subjects are Anny phenotypes; each performs `sequences_per_subject` activities (`activities.ACTIVITIES`) sampled
-at `fps`. Candidates are rotations and numpy joints only. A crop renders the subject's body in a virtual
-1280x720 frame (random camera, light, floor and background, all seeded by the candidate id), cuts the person box
-(projected vertices, x1.1, padded to the crop's aspect) and renders that box directly at the crop size.
-"""
+"""A person's picture in the synthetic world: a random camera around the posed body in a virtual 1280x720
+frame, random lights, a floor and a procedural backdrop; the person box is cut and rendered at the crop size."""
 import math
 
 import numpy as np
 
-from posescript_pipeline.body.backends.anny import PHENOTYPES
-from posescript_pipeline.random_streams import pose_key
-
-from ..images import encode
-from ..render import load_pyrender, offscreen
-from . import activities
-from .base import SPLITS, Candidates, Crop, RecordError, Source
-
-AGE_GROUPS = (
-    # (share, Anny age range): 1/3 is a child, 2/3 a young adult, 1 old
-    (0.08, (0.15, 0.45)),   # children
-    (0.07, (0.45, 0.62)),   # teenagers
-    (0.75, (0.62, 0.92)),   # adults
-    (0.10, (0.92, 1.00)),   # elderly
-)
-SHAPE_BETA = {"gender": (0.5, 0.5), "muscle": (2.0, 2.0), "weight": (2.0, 2.2), "height": (2.0, 2.0),
-              "proportions": (2.0, 2.0)}
-"""Beta(a, b) distribution of each phenotype other than age (gender is bimodal: 0 male, 1 female)."""
-VAL_SHARE = 1 / 6
-SUBJECT_STREAM, SEQUENCE_STREAM, CAMERA_STREAM = 11, 12, 13
+from ...render import load_pyrender, offscreen, vertex_normals
 
 FRAME = (1280, 720)                      # virtual source image (width, height), pixels
 FOCAL = (900.0, 1600.0)                  # pixels
@@ -36,127 +12,12 @@ PERSON_SHARE = (0.40, 0.85)              # person's largest extent / frame heigh
 PITCH = (-10.0, 30.0)                    # degrees, positive looks down
 BOX_SCALE = 1.1
 MIN_CAMERA_HEIGHT = 0.25                 # metres above the floor
-SKIN = np.array([(255, 224, 196), (241, 194, 167), (224, 172, 138), (198, 134, 98), (160, 104, 72), (110, 72, 50),
-                 (80, 52, 38)], np.float32) / 255
 GARMENTS = {
     # Anny bone-name prefix -> garment of the vertices it moves most (others are skin)
     "top": ("spine", "clavicle", "shoulder", "upperarm", "neck03", "breast", "pectoral"),
     "bottom": ("root", "pelvis", "upperleg", "lowerleg"),
     "shoes": ("foot", "toe"),
 }
-
-
-def sample_phenotypes(rng, n):
-    """(n, 6) float32 phenotypes in PHENOTYPES order."""
-    shares = np.array([g[0] for g in AGE_GROUPS])
-    group = rng.choice(len(AGE_GROUPS), n, p=shares / shares.sum())
-    low, high = np.array([g[1] for g in AGE_GROUPS]).T
-    age = rng.uniform(low[group], high[group])
-    shape = {name: rng.beta(*ab, n) for name, ab in SHAPE_BETA.items()}
-    return np.stack([age if name == "age" else shape[name] for name in PHENOTYPES], 1).astype(np.float32)
-
-
-class SyntheticSource(Source):
-    """Procedural BEDLAM-like world. Defaults give about 300,000 train and 60,000 val candidates."""
-    name = "synthetic"
-    shape_space = "anny-phenotypes"
-
-    def __init__(self, seed=0, n_subjects=300, sequences_per_subject=20, fps=6.0, sequence_seconds=10.0,
-                 jpeg_quality=90):
-        self.seed, self.n_subjects, self.sequences = int(seed), int(n_subjects), int(sequences_per_subject)
-        self.fps, self.n_frames = float(fps), max(1, round(sequence_seconds * fps))
-        self.jpeg_quality = int(jpeg_quality)
-        rng = np.random.default_rng([self.seed, SUBJECT_STREAM])
-        self.phenotypes = sample_phenotypes(rng, self.n_subjects)
-        n_val = max(1, round(self.n_subjects * VAL_SHARE)) if self.n_subjects > 1 else 0
-        self.is_val = np.zeros(self.n_subjects, bool)
-        self.is_val[rng.permutation(self.n_subjects)[:n_val]] = True
-        self._scene = None
-
-    def __getstate__(self):
-        return {**self.__dict__, "_scene": None}
-
-    def subjects(self, split):
-        """Subject indices of a split."""
-        if split not in SPLITS:
-            raise ValueError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
-        return np.flatnonzero(self.is_val == (split == "val"))
-
-    def sequence_plan(self, split):
-        """(subject index, sequence number, activity name) of every sequence of a split, in order."""
-        plan = []
-        for s in self.subjects(split):
-            rng = np.random.default_rng([self.seed, SEQUENCE_STREAM, s])
-            replace = self.sequences > len(activities.NAMES)
-            names = rng.choice(len(activities.NAMES), self.sequences, replace=replace)
-            plan += [(s, q, activities.NAMES[a]) for q, a in enumerate(names)]
-        return plan
-
-    def candidates(self, split):
-        plan = self.sequence_plan(split)
-        times = np.arange(self.n_frames) / self.fps
-        euler = np.empty((len(plan), self.n_frames, activities.N_JOINTS, 3), np.float32)
-        names = np.array([name for _, _, name in plan])
-        for a, name in enumerate(activities.NAMES):
-            rows = np.flatnonzero(names == name)
-            if len(rows):
-                rng = np.random.default_rng([self.seed, SEQUENCE_STREAM, SPLITS.index(split), a])
-                euler[rows] = activities.animate(name, len(rows), times, rng)
-        pose, joints = activities.finish(euler.reshape(-1, activities.N_JOINTS, 3))
-        subject = np.array([s for s, _, _ in plan]).repeat(self.n_frames)
-        sequence = np.array([q for _, q, _ in plan]).repeat(self.n_frames)
-        frame = np.tile(np.arange(self.n_frames, dtype=np.int32), len(plan))
-        subject_id = np.array([f"synthetic-s{s:04d}" for s in subject])
-        sequence_id = np.char.add(np.char.add(np.array([f"s{s:04d}" for s in subject]), "/q"),
-                                  np.char.zfill(sequence.astype(str), 3))
-        ids = np.char.add(np.char.add(np.char.add("synthetic/", sequence_id), "/f"),
-                          np.char.zfill(frame.astype(str), 4))
-        return Candidates(ids=ids, subject_id=subject_id, sequence_id=sequence_id, frame=frame,
-                          time_s=(frame / self.fps).astype(np.float32), pose=pose,
-                          betas=self.phenotypes[subject], joints=joints, body_model="anny",
-                          extra={"activity": names.repeat(self.n_frames)})
-
-    # ------------------------------------------------------------ images
-
-    def crop(self, candidates, row, size=(256, 192)):
-        result = self.crops(candidates, [row], size)[0]
-        if isinstance(result, RecordError):
-            raise result
-        return result
-
-    def crops(self, candidates, rows, size=(256, 192)):
-        """Crops of several candidates, meshes posed in batches per subject."""
-        if self._scene is None:
-            self._scene = SceneRenderer()
-        rows = np.asarray(rows)
-        out = [None] * len(rows)
-        subjects = candidates.subject_id[rows]
-        for subject in dict.fromkeys(subjects.tolist()):
-            where = np.flatnonzero(subjects == subject)
-            picked = rows[where]
-            try:
-                vertices = self._scene.pose(candidates.pose[picked], candidates.betas[picked[0]])
-            except Exception as err:  # a body model failure spoils only these records
-                for i in where:
-                    out[i] = RecordError(f"posing failed: {type(err).__name__}: {err}")
-                continue
-            for i, r, v in zip(where, picked, vertices):
-                key = pose_key(str(candidates.ids[r]))
-                rng = np.random.default_rng([self.seed, CAMERA_STREAM, key, pose_key(subject)])
-                image, box = self._scene.render(v, rng, size, phenotype_colours(self.seed, subject))
-                out[i] = Crop(encode(image, "jpeg", self.jpeg_quality), box, f"synthetic/{candidates.ids[r]}.jpg")
-        return out
-
-
-def phenotype_colours(seed, subject):
-    """A subject's look: skin, top, bottom and shoe colours (4, 3) floats, fixed for the subject."""
-    rng = np.random.default_rng([seed, CAMERA_STREAM, pose_key(subject)])
-    skin = SKIN[rng.integers(len(SKIN))] * rng.uniform(0.92, 1.05)
-    clothes = rng.uniform(0.08, 0.9, (3, 3)) * rng.uniform(0.3, 1.0, (3, 1))
-    return np.clip(np.vstack([skin, clothes]), 0, 1).astype(np.float32)
-
-
-# ---------------------------------------------------------------- scene
 
 
 def _look_at(eye, target):
@@ -245,8 +106,6 @@ class SceneRenderer:
     def render(self, vertices, rng, size, colours):
         """(PIL image of `size` (height, width), box) of one posed body seen by a random camera."""
         from PIL import Image
-
-        from ..render import vertex_normals
 
         pr = self.pr
         pose, focal, principal = self.camera(vertices, rng)

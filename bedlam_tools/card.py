@@ -10,24 +10,51 @@ import pyarrow.dataset as ds
 from . import shards
 
 EXAMPLES = 12
-LOADING = """```python
-import pandas as pd;  df = pd.read_parquet("DIR/data")             # one shard: "DIR/data/train-00000.parquet"
-import pyarrow.dataset as ds;  table = ds.dataset("DIR/data").to_table()
-import duckdb;  duckdb.sql("SELECT id, captions FROM 'DIR/data/*.parquet' LIMIT 5")
+TAGS = ("human-pose", "3d", "text", "pose-description", "synthetic")
+
+
+def yaml_header(manifest: dict, schema, pretty_name: str) -> str:
+    """The card's YAML front matter as the Hugging Face hub reads it: the parquet files of each split
+    (`configs`), the features and split sizes (`dataset_info`)."""
+    import yaml
+
+    from .hf_features import card_features
+
+    splits = sorted(manifest["splits"])
+    header = {
+        "pretty_name": pretty_name, "tags": list(TAGS),
+        "configs": [{"config_name": "default", "data_files": [
+            {"split": split, "path": f"{shards.DATA_DIR}/{split}-*.parquet"} for split in splits]}],
+        "dataset_info": {"features": card_features(schema), "splits": [
+            {"name": split, "num_examples": manifest["splits"][split]["counts"]["rows"]} for split in splits]},
+    }
+    return "---\n" + yaml.safe_dump(header, sort_keys=False, width=120) + "---"
+
+
+def loading(manifest: dict, columns: str) -> str:
+    """How to load the folder (its splits only) with datasets, pandas, pyarrow and duckdb."""
+    files = ", ".join(f'"{split}": "data/{split}-*.parquet"' for split in sorted(manifest["splits"]))
+    return f"""From this folder (the shards are in `data/`):
+
+```python
 from datasets import load_dataset
-data = load_dataset("parquet", data_files={"train": "DIR/data/train-*.parquet", "val": "DIR/data/val-*.parquet"})
+data = load_dataset(".")                                   # every split, as the YAML header above declares
+data = load_dataset("parquet", data_files={{{files}}})
+rows = data[next(iter(data))].with_format("numpy")         # 52x3 poses as arrays; images as PIL images without it
+import pandas as pd;  df = pd.read_parquet("data")
+import pyarrow.dataset as ds;  table = ds.dataset("data").to_table()
+import duckdb;  duckdb.sql("SELECT {columns} FROM 'data/*.parquet' LIMIT 5")
 ```"""
 
 
 def write_card(out: Path, manifest: dict):
     out = Path(out)
     (out / "card").mkdir(exist_ok=True)
-    sections = ["# BEDLAM-Script dataset", "",
+    sections = [yaml_header(manifest, shards.SCRIPT_SCHEMA, "BEDLAM-Script"), "", "# BEDLAM-Script dataset", "",
                 "Images of people, their 3D pose (SMPL-H axis-angle and canonical joints) and three automatic "
                 "captions per pose (PoseScript posecodes: full, simplified, pruned), built by the posescript "
                 "toolkit (`bedlam-script build`).", "", _counts(manifest), "", "## Loading", "",
-                "From this folder (the shards are in `data/`):", "", LOADING.replace("DIR/", ""), "", "## Schema", "",
-                schema_table()]
+                loading(manifest, "id, captions"), "", "## Schema", "", schema_table()]
     for split in sorted(manifest["splits"]):
         table = shards.read_rows(out, split, columns=["captions", "posecodes", "contacts"])
         if table is None:

@@ -7,17 +7,12 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from . import shards
-from .card import length_histogram, schema_table
+from .card import length_histogram, loading, schema_table, yaml_header
 
 EXAMPLES = 6  # pairs drawn per split
 PUBLISHED = {"train": (50_000, 54_000), "val": (10_000, 12_000)}  # poses and pairs of the published BEDLAM-Fix
 VERSIONS = ("normal", "simplified", "normal (new draw)")
-LOADING = """```python
-import pandas as pd;  pairs = pd.read_parquet("data")                     # one row per pair A -> B
-import duckdb;  duckdb.sql("SELECT pair_type, id_a, id_b, instructions FROM 'data/*.parquet' LIMIT 5")
-from datasets import load_dataset;  data = load_dataset("parquet", data_files={"train": "data/train-*.parquet"})
-```
-Images, captions and joints of A and B: join `id_a` / `id_b` with the `id` column of the BEDLAM-Script folder."""
+JOINING = "Images, captions and joints of A and B: join `id_a` / `id_b` with the `id` column of the BEDLAM-Script folder."
 
 
 def write_fix_card(out: Path, manifest: dict, script_dir: Path, images: str = "render"):
@@ -25,11 +20,12 @@ def write_fix_card(out: Path, manifest: dict, script_dir: Path, images: str = "r
     "crops" (the BEDLAM-Script image crops) or "none"."""
     out = Path(out)
     (out / "card").mkdir(exist_ok=True)
-    sections = ["# BEDLAM-Fix dataset", "",
+    sections = [yaml_header(manifest, shards.FIX_SCHEMA, "BEDLAM-Fix"), "", "# BEDLAM-Fix dataset", "",
                 "Pairs of BEDLAM-Script poses (A = start, B = target) that are semantically similar but visibly "
                 "different, each with up to three automatic instructions saying how to go from A to B (PoseFix "
                 "paircodes), built by the posescript toolkit (`bedlam-fix pairs`).", "", _counts(manifest), "",
-                "## Loading", "", LOADING, "", "## Schema", "", schema_table(shards.FIX_SCHEMA, shards.FIX_COLUMNS_HELP)]
+                "## Loading", "", loading(manifest, "pair_type, id_a, id_b, instructions"), JOINING, "", "## Schema", "",
+                schema_table(shards.FIX_SCHEMA, shards.FIX_COLUMNS_HELP)]
     for split in sorted(manifest["splits"]):
         table = shards.read_rows(out, split, columns=["pair_id", "pair_type", "id_a", "id_b", "instructions",
                                                        "pose_a", "pose_b"])

@@ -1,8 +1,9 @@
 """Parquet shards: the row schema, atomic writes, checksums, and reading a dataset back.
 
 Shards are written to a temporary name and renamed when complete, so a shard file that exists is
-whole. The schema follows DESIGN section 6; `image` is a struct of bytes and path, the convention
-of `datasets.Image`, so `datasets.load_dataset("parquet", ...)` shows images.
+whole. The schema follows DESIGN section 6 and carries Hugging Face features in its metadata: with
+`datasets.load_dataset("parquet", ...)`, `image` (a struct of bytes and path) loads as a `datasets.Image`
+and the 52x3 poses and joints as (52, 3) arrays with `.with_format("numpy")`.
 """
 import hashlib
 import json
@@ -15,6 +16,8 @@ import pyarrow.parquet as pq
 
 from posescript_pipeline.errors import UserError
 
+from .hf_features import IMAGE_FEATURE, with_features
+
 COMPRESSION = "zstd"
 _VEC3 = pa.list_(pa.list_(pa.float32()))
 
@@ -23,14 +26,14 @@ POSECODE = pa.struct([("kind", pa.string()), ("subject", pa.string()), ("second"
 CONTACT = pa.struct([("part_a", pa.string()), ("part_b", pa.string())])
 IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
 
-SCRIPT_SCHEMA = pa.schema([
+SCRIPT_SCHEMA = with_features(pa.schema([
     ("id", pa.string()), ("split", pa.string()), ("source", pa.string()), ("selection_rank", pa.int32()),
     ("subject_id", pa.string()),
     ("sequence_id", pa.string()), ("frame", pa.int32()), ("time_s", pa.float32()),
     ("pose", _VEC3), ("joints", _VEC3), ("betas", pa.list_(pa.float32())), ("body_model", pa.string()),
     ("image", IMAGE), ("crop_box", pa.list_(pa.int32())), ("captions", pa.list_(pa.string())),
     ("posecodes", pa.list_(POSECODE)), ("contacts", pa.list_(CONTACT)),
-])
+]), {"image": IMAGE_FEATURE})
 SCRIPT_COLUMNS_HELP = {
     "id": "unique pose id (source/subject/sequence/frame)",
     "split": "train or val (disjoint by subject)",
@@ -51,12 +54,12 @@ SCRIPT_COLUMNS_HELP = {
 # BEDLAM-Fix: pairs of BEDLAM-Script poses, A (start) -> B (target); paircodes reuse the posecode struct.
 PAIR_TYPES = ("in", "out-same-subject", "out-other-subject")
 """The values of `pair_type`: in sequence, out of sequence with the same subject, with another subject."""
-FIX_SCHEMA = pa.schema([
+FIX_SCHEMA = with_features(pa.schema([
     ("pair_id", pa.string()), ("split", pa.string()), ("pair_type", pa.string()), ("id_a", pa.string()),
     ("id_b", pa.string()), ("same_subject", pa.bool_()), ("in_sequence", pa.bool_()), ("time_diff_s", pa.float32()),
     ("similarity", pa.float32()), ("posecode_difference", pa.int32()), ("instructions", pa.list_(pa.string())),
     ("paircodes", pa.list_(POSECODE)), ("pose_a", _VEC3), ("pose_b", _VEC3),
-])
+]), {})
 FIX_COLUMNS_HELP = {
     "pair_id": "unique pair id (split-number; in-sequence pairs first)", "split": "train or val",
     "pair_type": "in (same sequence, B < 0.5 s after A), out-same-subject, out-other-subject",

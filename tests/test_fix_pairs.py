@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from bedlam_tools import fix_builder
+from bedlam_tools import fix_builder, shards
 from bedlam_tools.fix_builder import FixBuild, FixConfig, FixError, write_instructions
 from bedlam_tools.pair_mining import MiningConfig, posecode_categories, posecode_features
 from bedlam_tools.script_builder import BuildConfig, ScriptBuild
@@ -64,6 +64,18 @@ def test_files_manifest_and_card(built, rows):
     assert rows.pair_id.is_unique and list(rows.pair_id) == sorted(rows.pair_id)
     card = (built / "README.md").read_text()
     assert "54,000" in card and f"| {c['rows']:,} " in card and "![examples](card/train_examples.png)" in card
+
+
+def test_the_card_makes_the_folder_a_hub_dataset(built):
+    import yaml
+    from datasets import Features, load_dataset
+
+    header = yaml.safe_load((built / "README.md").read_text().split("---\n")[1])
+    assert header["configs"][0]["data_files"] == [{"split": "train", "path": "data/train-*.parquet"}]
+    assert header["dataset_info"]["features"] == Features.from_arrow_schema(shards.FIX_SCHEMA)._to_yaml_list()
+    data = load_dataset(str(built), cache_dir=str(built.parent / "hf-folder"))["train"]
+    assert data.num_rows == header["dataset_info"]["splits"][0]["num_examples"]
+    assert data.with_format("numpy")[0]["pose_a"].shape == (52, 3)
 
 
 def test_mining_constraints_hold_on_the_output(rows, poses):

@@ -60,7 +60,26 @@ def test_shards_load_in_the_four_readers(built):
     assert duckdb.sql(f"SELECT count(*) FROM '{built}/data/train-*.parquet'").fetchall()[0][0] == rows
     data = load_dataset("parquet", data_files={"train": str(built / "data" / "train-*.parquet")},
                         cache_dir=str(built.parent / "hf"))["train"]
-    assert data.num_rows == rows and data[0]["image"]["bytes"][:4] == b"\x89PNG"
+    assert data.num_rows == rows and data[0]["image"].format == "PNG" and data[0]["image"].size == (192, 256)
+    assert data.with_format("numpy")[0]["pose"].shape == (52, 3)
+
+
+def test_the_card_makes_the_folder_a_hub_dataset(built):
+    import yaml
+    from datasets import Features, load_dataset
+
+    from bedlam_tools.shards import SCRIPT_SCHEMA
+
+    text = (built / "README.md").read_text()
+    assert text.startswith("---\n")
+    header = yaml.safe_load(text.split("---\n")[1])
+    assert header["configs"] == [{"config_name": "default", "data_files": [{"split": "train",
+                                                                            "path": "data/train-*.parquet"}]}]
+    assert header["dataset_info"]["features"] == Features.from_arrow_schema(SCRIPT_SCHEMA)._to_yaml_list()
+    assert header["dataset_info"]["splits"] == [{"name": "train", "num_examples": 11}]
+    assert 'data_files={"train": "data/train-*.parquet"})' in text and "val-" not in text  # the splits it has
+    data = load_dataset(str(built), cache_dir=str(built.parent / "hf-folder"))
+    assert list(data) == ["train"] and data["train"].num_rows == 11 and data["train"][0]["image"].format == "PNG"
 
 
 def test_rows_follow_the_selection_and_captions(built):

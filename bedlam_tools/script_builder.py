@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from posescript_pipeline.errors import UserError
 from posescript_pipeline.sampling import farthest_point_sampling
+from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 
 from . import shards
 from .annotate import annotate
@@ -23,7 +24,7 @@ from .engine import run_tasks
 from .sources.base import SPLITS, Candidates, RecordError, Source
 
 DEFAULT_N = {"train": 50_000, "val": 10_000}
-SELECTION_JOINTS = 22
+SELECTION_JOINTS = NUM_BODY_JOINTS
 
 
 @dataclass(frozen=True)

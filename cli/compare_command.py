@@ -25,24 +25,15 @@ def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, skeleton, up, 
     FILE_A and FILE_B may be the same file with two frames:
     posescript compare motion.npz motion.npz --frame-a 0 --frame-b 5
     """
-    from posescript_pipeline.compare import compare as compare_poses
-
     from bedlam_tools.pose_files import load_poses
+    from bedlam_tools.pose_text import compare_batches
     from posescript_pipeline.body import create
-    from posescript_pipeline.contact import detect_contacts
 
     body = create(model_dir=model_dir, model_type=model_type)
     a, b = (load_poses(path, skeleton=skeleton, up=up, body=body, frames=[frame])
             for path, frame in ((file_a, frame_a), (file_b, frame_b)))
-    # Head rotations and contacts need the rotations of both poses (joint files have none).
-    rotations = (a.rotations, b.rotations) if a.rotations is not None and b.rotations is not None else (None, None)
-    contacts = (None, None)
-    if rotations[0] is not None and not no_contacts:
-        contacts = tuple(detect_contacts(r, body) for r in rotations)
-    pair_id = f"{file_a}:{frame_a}->{file_b}:{frame_b}"
-    result = compare_poses(a.joints, b.joints, *rotations, seed=seed, pair_ids=[pair_id], texts=n_texts,
-                           contacts_a=contacts[0], contacts_b=contacts[1], available_a=a.available,
-                           available_b=b.available)
+    result = compare_batches(a, b, body, pair_ids=[f"{file_a}:{frame_a}->{file_b}:{frame_b}"], seed=seed,
+                             texts=n_texts, contacts=not no_contacts)
     if fmt == "text":
         for text in result.texts[0]:
             click.echo(text)

@@ -4,8 +4,6 @@ import sys
 
 import click
 
-from posescript_pipeline.describe import describe as describe_poses
-
 from .common import ToolkitGroup, pose_file_options
 from .compare_command import compare
 from .render_command import render
@@ -40,20 +38,14 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model
     is touching the left knee") and head rotations; joint files are described from the joints only.
     """
     from bedlam_tools.pose_files import load_poses
+    from bedlam_tools.pose_text import describe_batch
     from posescript_pipeline.body import create
 
     if all_frames and frame is not None:
         raise click.UsageError("use either --frame or --all")
-    frames = None if all_frames else [frame or 0]
     body = create(model_dir=model_dir, model_type=model_type)
-    batch = load_poses(file, skeleton=skeleton, up=up, body=body, frames=frames)
-    contacts = None
-    if batch.rotations is not None and not no_contacts:
-        from posescript_pipeline.contact import detect_contacts
-
-        contacts = detect_contacts(batch.rotations, body)
-    result = describe_poses(batch.joints, batch.available, batch.rotations, seed=seed,
-                            pose_ids=batch.frame_ids.tolist(), captions=n_captions, contacts=contacts)
+    batch = load_poses(file, skeleton=skeleton, up=up, body=body, frames=None if all_frames else [frame or 0])
+    result = describe_batch(batch, body, seed=seed, captions=n_captions, contacts=not no_contacts)
     if fmt == "text":
         for i, frame_id in enumerate(batch.frame_ids.tolist()):
             if len(batch.frame_ids) > 1:
@@ -61,7 +53,8 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model
             for caption in result.captions[i]:
                 click.echo(("  " if len(batch.frame_ids) > 1 else "") + caption)
         return
-    rows = [{"file": str(file), "frame": frame_id, **result.to_json(i)} for i, frame_id in enumerate(batch.frame_ids.tolist())]
+    rows = [{"file": str(file), "frame": frame_id, **result.to_json(i)}
+            for i, frame_id in enumerate(batch.frame_ids.tolist())]
     if fmt == "jsonl":
         for row in rows:
             sys.stdout.write(json.dumps(row) + "\n")

@@ -32,13 +32,9 @@ def pose_pictures(batch: PoseBatch, body, views=("front",), size=224) -> list[np
 
 def first_captions(batch: PoseBatch, body, seed=0, contacts=True) -> list[str]:
     """The first caption `posescript describe` gives each pose of the batch."""
-    from posescript_pipeline.contact import detect_contacts
-    from posescript_pipeline.describe import describe
+    from ..pose_text import describe_batch
 
-    pairs = detect_contacts(batch.rotations, body) if contacts and batch.rotations is not None else None
-    result = describe(batch.joints, batch.available, batch.rotations, seed=seed, pose_ids=batch.frame_ids.tolist(),
-                      captions=1, contacts=pairs)
-    return [captions[0] for captions in result.captions]
+    return [captions[0] for captions in describe_batch(batch, body, seed=seed, captions=1, contacts=contacts).captions]
 
 
 def batch_picture(batch: PoseBatch, body, *, views=("front",), size=224, caption=False, grid=False, columns=None,

@@ -1,0 +1,32 @@
+"""Words for the poses of files: the captions of a `PoseBatch`, the instructions from one pose to another.
+
+Self-contacts are found on the body mesh when the poses have rotations (parameter files); joint files are
+described from their joints only.
+"""
+from posescript_pipeline.compare import Comparisons, compare
+from posescript_pipeline.contact import detect_contacts
+from posescript_pipeline.describe import Descriptions, describe
+
+from .pose_files import PoseBatch
+
+
+def contacts_of(batch: PoseBatch, body, contacts: bool = True):
+    """Per pose, the self-contacts on `body`; None when not asked for or when the poses have no rotations."""
+    return detect_contacts(batch.rotations, body) if contacts and batch.rotations is not None else None
+
+
+def describe_batch(batch: PoseBatch, body, *, seed: int = 0, captions: int = 3, contacts: bool = True) -> Descriptions:
+    """Captions of every pose of the batch; caption k depends only on (seed, frame id, k)."""
+    return describe(batch.joints, batch.available, batch.rotations, seed=seed, pose_ids=batch.frame_ids.tolist(),
+                    captions=captions, contacts=contacts_of(batch, body, contacts))
+
+
+def compare_batches(a: PoseBatch, b: PoseBatch, body, *, pair_ids, seed: int = 0, texts: int = 3,
+                    contacts: bool = True) -> Comparisons:
+    """Instructions from each pose of `a` to the pose of `b` at the same row. Head rotations and contacts are
+    used when both batches have rotations."""
+    both = a.rotations is not None and b.rotations is not None
+    rotations = (a.rotations, b.rotations) if both else (None, None)
+    found = (contacts_of(a, body, contacts), contacts_of(b, body, contacts)) if both else (None, None)
+    return compare(a.joints, b.joints, *rotations, seed=seed, pair_ids=pair_ids, texts=texts, contacts_a=found[0],
+                   contacts_b=found[1], available_a=a.available, available_b=b.available)

@@ -19,7 +19,7 @@ def annotate(cands: Candidates, *, seed: int, contacts: bool = True, model_dir=N
 
         pairs = detect_contacts(cands.pose, create(model_dir=model_dir))
     result = describe(cands.joints, None, cands.pose, seed=seed, pose_ids=list(cands.ids), captions=3,
-                      contacts=pairs)
+                      contacts=pairs, sexes=cands.sex)
     categories = true_categories(result.measurements)
     return {"captions": result.captions, "posecodes": describable_posecodes(result.measurements, categories),
             "contacts": [[{"part_a": a, "part_b": b} for a, b in row] for row in pairs]}

@@ -54,15 +54,17 @@ def write_card(out: Path, manifest: dict):
                 "Images of people, their 3D pose (SMPL-H axis-angle and canonical joints) and three automatic "
                 "captions per pose (PoseScript posecodes: full, simplified, pruned), built by the posescript "
                 "toolkit (`bedlam-script build`).", "", _counts(manifest), "", "## Loading", "",
-                loading(manifest, "id, captions"), "", "## Schema", "", schema_table()]
+                loading(manifest, "id, captions"), "", "## Schema", "",
+                schema_table(columns_help={**shards.SCRIPT_COLUMNS_HELP, "betas": _betas_help(manifest)})]
     for split in sorted(manifest["splits"]):
-        table = shards.read_rows(out, split, columns=["captions", "posecodes", "contacts"])
+        table = shards.read_rows(out, split, columns=["captions", "posecodes", "contacts", "sex"])
         if table is None:
             continue
         notes = manifest["splits"][split].get("source_notes", [])
         sections += ["", f"## {split}", "", *(f"- {note}" for note in notes), *([""] if notes else []),
                      _caption_lengths(out, split, table.column("captions").to_pylist()), "",
-                     _frequencies(table), "", _examples(out, split)]
+                     _sexes(table.column("sex").to_pylist()), "",
+                     _frequencies(table), "", _examples(out, manifest, split)]
     shards.write_text_atomic("\n".join(sections) + "\n", out / "README.md")
 
 
@@ -73,6 +75,17 @@ def _counts(manifest) -> str:
         rows.append(f"| {split} | {info['config']['source']} | {c['candidates']:,} | {c['selected']:,} | "
                     f"{c['rows']:,} | {c['rejects']:,} | {len(info['shards'])} |")
     return "\n".join(rows)
+
+
+def _betas_help(manifest) -> str:
+    """What `betas` holds in each split (the sources' shape spaces)."""
+    spaces = {split: info.get("shape_space", "") for split, info in sorted(manifest["splits"].items())}
+    meanings = {shards.SHAPE_SPACES.get(space, "body shape in the source's own parameterisation")
+                for space in spaces.values()}
+    if len(meanings) == 1:
+        return meanings.pop()
+    return "; ".join(f"{split}: {shards.SHAPE_SPACES.get(space, 'the source’s parameterisation')}"
+                     for split, space in spaces.items())
 
 
 def schema_table(schema=shards.SCRIPT_SCHEMA, columns_help=shards.SCRIPT_COLUMNS_HELP) -> str:
@@ -108,14 +121,22 @@ def length_histogram(path: Path, lengths: dict[str, list[int]], unit: str):
     plt.close(fig)
 
 
+def _sexes(sexes: list[str]) -> str:
+    """The split of the bodies' sex, which the captions' gendered words follow."""
+    counts = Counter(sexes)
+    shares = ", ".join(f"{label} {counts.get(sex, 0) / max(len(sexes), 1):.1%}" for sex, label in
+                       (("male", "male"), ("female", "female"), ("", "unknown or in between (neutral words only)")))
+    return f"Sex of the bodies, which the captions' gendered words (he, her) follow: {shares}."
+
+
 def _frequencies(table, top: int = 25) -> str:
     n = table.num_rows
-    codes = Counter((p["kind"], p["subject"], p["category"]) for row in table.column("posecodes").to_pylist()
-                    for p in row)
+    codes = Counter((p["kind"], p["subject"], p["second"], p["category"])
+                    for row in table.column("posecodes").to_pylist() for p in row)
     contacts = Counter((c["part_a"], c["part_b"]) for row in table.column("contacts").to_pylist() for c in row)
     lines = [f"Most frequent describable posecodes (share of {n:,} poses):", "",
-             "| kind | subject | category | share |", "|---|---|---|---|"]
-    lines += [f"| {k} | {s} | {c} | {v / n:.1%} |" for (k, s, c), v in codes.most_common(top)]
+             "| kind | subject | second part | category | share |", "|---|---|---|---|---|"]
+    lines += [f"| {k} | {s} | {second or '-'} | {c} | {v / n:.1%} |" for (k, s, second, c), v in codes.most_common(top)]
     with_contact = sum(1 for row in table.column("contacts").to_pylist() if row)
     lines += ["", f"Poses with at least one self-contact: {with_contact / max(n, 1):.1%}. Most frequent contacts:", "",
               "| parts | share |", "|---|---|"]
@@ -123,10 +144,10 @@ def _frequencies(table, top: int = 25) -> str:
     return "\n".join(lines)
 
 
-def _examples(out: Path, split: str) -> str:
+def _examples(out: Path, manifest: dict, split: str) -> str:
     from .render import contact_sheet
 
-    files = [str(f) for f in sorted((out / shards.DATA_DIR).glob(f"{split}-*.parquet"))]
+    files = [str(f) for f in shards.shard_files(out, manifest, split)]
     rows = ds.dataset(files, format="parquet").to_table(
         columns=["id", "image", "captions", "selection_rank"], filter=pc.field("selection_rank") < EXAMPLES)
     rows = rows.sort_by("selection_rank").to_pylist()

@@ -1,22 +1,50 @@
-"""Run independent shard tasks: in this process, on a local process pool, or on a Ray cluster.
+"""Run independent tasks: in this process, on a local process pool, or on a Ray cluster.
 
-Every engine runs the same task function on the same arguments, so outputs are identical; results
-are yielded as (task index, result) in completion order.
+Every engine runs the same task function on the same arguments under the same numeric setup (`numeric_setup`:
+one thread for torch and the OpenMP/BLAS pools while the task runs), so a task's output does not depend on
+where it ran; results are yielded as (task index, result) in completion order.
 """
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 
 ENGINES = ("local", "ray")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
-def _one_thread_per_worker():
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    try:
-        import torch
+@contextmanager
+def numeric_setup():
+    """One thread for every numeric library while a task runs (float sums then have one order everywhere);
+    torch's setting is restored afterwards."""
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"  # for the libraries a task loads
+    torch = sys.modules.get("torch")
+    if torch is None:
+        try:
+            import torch
+        except ImportError:
+            torch = None
+    before = torch.get_num_threads() if torch is not None else None
+    if torch is not None:
         torch.set_num_threads(1)
-    except ImportError:
-        pass
+    try:
+        yield
+    finally:
+        if torch is not None:
+            torch.set_num_threads(before)
+
+
+def run_task(fn, args):
+    """fn(*args) under the numeric setup (the unit every engine runs)."""
+    with numeric_setup():
+        return fn(*args)
+
+
+def _worker_start():
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"
 
 
 def run_tasks(fn, tasks: list[tuple], *, workers: int = 0, engine: str = "local", ray_address: str | None = None):
@@ -26,12 +54,12 @@ def run_tasks(fn, tasks: list[tuple], *, workers: int = 0, engine: str = "local"
         yield from _run_ray(fn, tasks, workers, ray_address)
     elif workers == 1 or len(tasks) <= 1:
         for i, args in enumerate(tasks):
-            yield i, fn(*args)
+            yield i, run_task(fn, args)
     else:
         context = multiprocessing.get_context("spawn")  # no fork after torch/OpenMP threads exist
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                                 initializer=_one_thread_per_worker) as pool:
-            futures = {pool.submit(fn, *args): i for i, args in enumerate(tasks)}
+                                 initializer=_worker_start) as pool:
+            futures = {pool.submit(run_task, fn, args): i for i, args in enumerate(tasks)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
 
@@ -44,8 +72,8 @@ def _run_ray(fn, tasks, workers, address):
             ray.init(address=address, log_to_driver=False)
         else:
             ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
-    remote = ray.remote(num_cpus=1)(fn)
-    pending = {remote.remote(*args): i for i, args in enumerate(tasks)}
+    remote = ray.remote(num_cpus=1)(run_task)
+    pending = {remote.remote(fn, args): i for i, args in enumerate(tasks)}
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1)
         for ref in done:

@@ -17,13 +17,14 @@ from posescript_pipeline.compare import compare
 from posescript_pipeline.errors import UserError
 
 from . import shards
-from .build_state import BuildState
-from .engine import run_tasks
+from .build_state import BuildState, folder_lock, run_shards
 from .fix_card import write_fix_card
 from .pair_mining import MiningConfig, Pairs, PoseTable, mine_pairs, posecode_categories, posecode_features
 
 POSE_COLUMNS = ["id", "subject_id", "sequence_id", "time_s", "selection_rank", "joints", "pose", "contacts"]
 MODEL_FREE = "posecodes"
+TASK_PAIRS = 1000
+"""Pairs of one task (a shard is written by several)."""
 
 
 class FixError(UserError):
@@ -46,7 +47,7 @@ def read_poses(script_dir: Path, split: str) -> pa.Table:
     content = shards.read_manifest(script_dir, "bedlam-script")
     if split not in content["splits"]:
         raise FixError(f"{script_dir}: no {split} split in manifest.json")
-    table = shards.read_rows(script_dir, split, columns=POSE_COLUMNS)
+    table = shards.read_rows(script_dir, split, columns=POSE_COLUMNS, dataset="bedlam-script")
     if table is None or table.num_rows < 2:
         raise FixError(f"{script_dir}: the {split} split has fewer than 2 poses; nothing to pair")
     return table
@@ -132,54 +133,59 @@ class FixBuild:
         self.state = BuildState(self.out, config.split, "bedlam-fix")
 
     def run(self, workers: int = 0, engine: str = "local", ray_address: str | None = None, progress: bool = True):
+        """Mine the split's pairs and write their instructions (or resume); False when it was already complete."""
         poses = read_poses(self.script_dir, self.config.split)
-        table = pose_table(poses, self.config.similarity)
-        self._prepare()
-        pairs = self._pairs(table, progress)
-        entries, rejects = self._shards(poses, table, pairs, workers, engine, ray_address, progress)
-        self._finish(poses, table, pairs, entries, rejects)
+        with folder_lock(self.out):
+            if self.state.finished(self._key()):
+                return False
+            table = pose_table(poses, self.config.similarity)
+            self._prepare()
+            pairs = self._pairs(table, progress)
+            entries, rejects = self._shards(poses, table, pairs, workers, engine, ray_address, progress)
+            self._finish(poses, table, pairs, entries, rejects)
+        return True
+
+    def _key(self) -> dict:
+        script = shards.read_manifest(self.script_dir, "bedlam-script")["splits"][self.config.split]
+        return {**self.config.key(), "script_shards": [e["sha256"] for e in script["shards"]]}
 
     def _prepare(self):
-        script = shards.read_manifest(self.script_dir, "bedlam-script")["splits"][self.config.split]
-        key = {**self.config.key(), "script_shards": [e["sha256"] for e in script["shards"]]}
-        if refused := self.state.claim(key):
+        if refused := self.state.claim(self._key()):
             raise FixError(f"{refused}: other poses or options; use another --out or delete it")
 
     def _pairs(self, table: PoseTable, progress: bool) -> Pairs:
         return Pairs(**self.state.cached("pairs", lambda: asdict(mine_pairs(table, self.config.mining,
                                                                             self.config.seed, progress))))
 
-    def _jobs(self, poses: pa.Table, table: PoseTable, pairs: Pairs) -> list[dict]:
+    def _jobs(self, poses: pa.Table, table: PoseTable, pairs: Pairs) -> list[list[dict]]:
+        """Per shard, its tasks: TASK_PAIRS consecutive pairs each, with everything `write_instructions` needs."""
         joints, rot = shards.to_vectors(poses.column("joints")), shards.to_vectors(poses.column("pose"))
         contacts = [[(c["part_a"], c["part_b"]) for c in row] for row in poses.column("contacts").to_pylist()]
         types = pair_types(pairs, table.subject)
-        size, split = self.config.rows_per_shard, self.config.split
-        jobs = []
-        for start in range(0, len(pairs), size):
-            s = slice(start, start + size)
+        split = self.config.split
+
+        def job(s: slice) -> dict:
             a, b = pairs.a[s], pairs.b[s]
-            jobs.append({"split": split, "pair_id": [f"{split}-{k:06d}" for k in range(start, start + len(a))],
-                         "pair_type": types[s].tolist(), "id_a": table.ids[a].tolist(), "id_b": table.ids[b].tolist(),
-                         "same_subject": (table.subject[a] == table.subject[b]).tolist(),
-                         "in_sequence": pairs.in_sequence[s].tolist(), "time_diff_s": pairs.time_diff[s].tolist(),
-                         "similarity": pairs.similarity[s].tolist(), "posecode_difference": pairs.difference[s].tolist(),
-                         "joints_a": joints[a], "joints_b": joints[b], "pose_a": rot[a], "pose_b": rot[b],
-                         "contacts_a": [contacts[i] for i in a], "contacts_b": [contacts[i] for i in b]})
-        return jobs
+            return {"split": split, "pair_id": [f"{split}-{k:06d}" for k in range(s.start, s.start + len(a))],
+                    "pair_type": types[s].tolist(), "id_a": table.ids[a].tolist(), "id_b": table.ids[b].tolist(),
+                    "same_subject": (table.subject[a] == table.subject[b]).tolist(),
+                    "in_sequence": pairs.in_sequence[s].tolist(), "time_diff_s": pairs.time_diff[s].tolist(),
+                    "similarity": pairs.similarity[s].tolist(), "posecode_difference": pairs.difference[s].tolist(),
+                    "joints_a": joints[a], "joints_b": joints[b], "pose_a": rot[a], "pose_b": rot[b],
+                    "contacts_a": [contacts[i] for i in a], "contacts_b": [contacts[i] for i in b]}
+
+        size = self.config.rows_per_shard
+        return [[job(slice(start, min(start + TASK_PAIRS, first + size, len(pairs))))
+                 for start in range(first, min(first + size, len(pairs)), TASK_PAIRS)]
+                for first in range(0, len(pairs), size)]
 
     def _shards(self, poses, table, pairs, workers, engine, ray_address, progress):
         jobs = self._jobs(poses, table, pairs)
-        results = [self.state.shard_done(k) for k in range(len(jobs))]
-        todo = [k for k, r in enumerate(results) if r is None]
-        bar = tqdm(total=len(pairs), initial=len(pairs) - sum(len(jobs[k]["id_a"]) for k in todo), unit="pair",
-                   desc=f"{self.config.split} instructions", disable=not progress)
-        tasks = [(jobs[k], self.config.seed) for k in todo]
-        for i, (shard, rejects) in run_tasks(write_instructions, tasks, workers=workers, engine=engine,
-                                             ray_address=ray_address):
-            results[todo[i]] = self.state.save_shard(todo[i], shard, rejects), rejects
-            bar.update(len(jobs[todo[i]]["id_a"]))
-        bar.close()
-        return [entry for entry, _ in results], [r for _, rejects in results for r in rejects]
+        tasks = [[(job, self.config.seed) for job in shard] for shard in jobs]
+        sizes = [[len(job["id_a"]) for job in shard] for shard in jobs]
+        with tqdm(total=len(pairs), unit="pair", desc=f"{self.config.split} instructions", disable=not progress) as bar:
+            return run_shards(self.state, tasks, write_instructions, sizes=sizes, bar=bar, workers=workers,
+                              engine=engine, ray_address=ray_address)
 
     def _finish(self, poses, table, pairs, entries, rejects):
         split = self.config.split

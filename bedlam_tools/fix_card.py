@@ -12,7 +12,8 @@ from .card import length_histogram, loading, schema_table, yaml_header
 EXAMPLES = 6  # pairs drawn per split
 PUBLISHED = {"train": (50_000, 54_000), "val": (10_000, 12_000)}  # poses and pairs of the published BEDLAM-Fix
 VERSIONS = ("normal", "simplified", "normal (new draw)")
-JOINING = "Images, captions and joints of A and B: join `id_a` / `id_b` with the `id` column of the BEDLAM-Script folder."
+JOINING = ("Images, captions and joints of A and B: join `id_a` / `id_b` with the `id` column of the BEDLAM-Script "
+           "folder.")
 
 
 def write_fix_card(out: Path, manifest: dict, script_dir: Path, images: str = "render"):
@@ -24,7 +25,8 @@ def write_fix_card(out: Path, manifest: dict, script_dir: Path, images: str = "r
                 "Pairs of BEDLAM-Script poses (A = start, B = target) that are semantically similar but visibly "
                 "different, each with up to three automatic instructions saying how to go from A to B (PoseFix "
                 "paircodes), built by the posescript toolkit (`bedlam-fix pairs`).", "", _counts(manifest), "",
-                "## Loading", "", loading(manifest, "pair_type, id_a, id_b, instructions"), JOINING, "", "## Schema", "",
+                "## Loading", "", loading(manifest, "pair_type, id_a, id_b, instructions"), JOINING, "",
+                "## Schema", "",
                 schema_table(shards.FIX_SCHEMA, shards.FIX_COLUMNS_HELP)]
     for split in sorted(manifest["splits"]):
         table = shards.read_rows(out, split, columns=["pair_id", "pair_type", "id_a", "id_b", "instructions",
@@ -67,12 +69,20 @@ def _lengths(out: Path, split: str, instructions: list[list[str]]) -> str:
 
 
 def _example_rows(table) -> list[dict]:
-    """A few pairs of each type, in pair order."""
-    rows = []
-    for kind in shards.PAIR_TYPES:
-        some = table.filter(pc.equal(table.column("pair_type"), kind)).slice(0, EXAMPLES // 3)
-        rows += some.to_pylist()
-    return rows or table.slice(0, EXAMPLES).to_pylist()
+    """Up to EXAMPLES pairs, taking the pair types in turn (in pair order within a type), never the same two
+    poses twice (an in-sequence pair may also be mined the other way round)."""
+    queues = [table.filter(pc.equal(table.column("pair_type"), kind)).slice(0, 2 * EXAMPLES).to_pylist()
+              for kind in shards.PAIR_TYPES]
+    rows, seen = [], set()
+    while len(rows) < EXAMPLES and any(queues):
+        for queue in queues:
+            while queue and len(rows) < EXAMPLES:
+                row = queue.pop(0)
+                if frozenset((row["id_a"], row["id_b"])) not in seen:
+                    seen.add(frozenset((row["id_a"], row["id_b"])))
+                    rows.append(row)
+                    break
+    return rows
 
 
 def _rendered(rows) -> list[np.ndarray]:

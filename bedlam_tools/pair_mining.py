@@ -18,8 +18,13 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from tqdm import tqdm
 
+from posescript_pipeline.errors import UserError
 from posescript_pipeline.posecodes.evaluation import CATALOGUE, measure, true_categories
 from posescript_pipeline.random_streams import pose_key
+
+
+class MiningError(UserError):
+    """Mining settings that cannot select pairs."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,17 @@ class MiningConfig:
     min_difference_in: int = 15      # differing posecode categories, strictly more than
     min_difference_out: int = 20
     out_window: int = 3              # out-of-sequence: the most similar valid A kept per B
+
+    def __post_init__(self):
+        if not -1 <= self.min_similarity < self.max_similarity <= 1:
+            raise MiningError(f"similarity bounds ({self.min_similarity}, {self.max_similarity}): expected "
+                              "-1 <= minimum < maximum <= 1 (cosine similarities)")
+        for name in ("max_time_diff", "top_k", "out_window"):
+            if getattr(self, name) <= 0:
+                raise MiningError(f"{name}={getattr(self, name)}: expected a positive value")
+        for name in ("min_difference_in", "min_difference_out"):
+            if getattr(self, name) < 0:
+                raise MiningError(f"{name}={getattr(self, name)}: expected 0 or more")
 
     def key(self) -> dict:
         return asdict(self)

@@ -12,7 +12,7 @@ import numpy as np
 
 from posescript_pipeline.body import canonical, create
 from posescript_pipeline.errors import UserError
-from posescript_pipeline.joints import SKELETONS, skeleton_for_joint_count, to_smplh52
+from posescript_pipeline.joints import SKELETONS, implausibility, skeleton_for_joint_count, to_smplh52
 from posescript_pipeline.orientation import UP_CONVERSIONS, normalise
 from posescript_pipeline.skeleton import NUM_JOINTS
 
@@ -21,6 +21,8 @@ class InputError(UserError):
     """A bad input file; the message is one line naming the file, the field and what was expected."""
 
 
+MAX_ANGLE = 4 * np.pi
+"""Largest axis-angle rotation read (radians): beyond it the values are not radians or not rotations."""
 SHAPE_SPACE = "smpl-betas"
 """The betas of every parameter file (AMASS, SMPL-X) are SMPL-family shape coefficients."""
 
@@ -34,6 +36,7 @@ class PoseBatch:
     frame_ids: np.ndarray  # (N,) int64, frame indices in the file
     path: str
     fmt: str  # "amass", "smplx" or "joints"
+    sex: str = ""  # "male", "female" or "" (unknown): from the file's 'gender' field
 
     def __len__(self):
         return len(self.frame_ids)
@@ -45,7 +48,8 @@ class PoseBatch:
         if betas is not None and betas.ndim == 2 and len(betas) == len(self):
             betas = betas[rows]
         rotations = None if self.rotations is None else self.rotations[rows]
-        return PoseBatch(self.joints[rows], self.available, rotations, betas, self.frame_ids[rows], self.path, self.fmt)
+        return PoseBatch(self.joints[rows], self.available, rotations, betas, self.frame_ids[rows], self.path, self.fmt,
+                         self.sex)
 
 
 FORMATS = (
@@ -100,10 +104,22 @@ class PoseFile:
             self.fail(field, f"is not numeric (type {type(self.fields[field]).__name__})")
 
     def check_finite(self, field, array):
+        """`array` (T, ...) if it has frames and every value is finite; else the one-line error."""
+        if len(array) == 0:
+            self.fail(field, "has 0 frames; expected at least one pose")
         bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
         if bad.any():
             self.fail(field, f"has NaN or inf values (first at frame {int(np.flatnonzero(bad)[0])}); expected finite")
         return array
+
+    def check_rotations(self, field, rotations):
+        """Axis-angle rotations (T, J, 3) that are finite and radians (no angle above MAX_ANGLE)."""
+        angles = np.linalg.norm(self.check_finite(field, rotations), axis=-1).max(axis=-1)
+        if (angles > MAX_ANGLE).any():
+            frame = int(np.flatnonzero(angles > MAX_ANGLE)[0])
+            self.fail(field, f"has a rotation of {angles[frame]:.3g} rad at frame {frame}; expected axis-angle in "
+                             f"radians (at most 4 pi)")
+        return rotations
 
 
 def _read_npz(path):
@@ -111,9 +127,27 @@ def _read_npz(path):
         return {key: data[key] for key in data.files}
 
 
+SAFE_GLOBALS = frozenset({
+    ("numpy", "ndarray"), ("numpy", "dtype"), ("collections", "OrderedDict"),
+    *((module, name) for module in ("numpy.core.multiarray", "numpy._core.multiarray")
+      for name in ("_reconstruct", "scalar")),
+    *((module, "_frombuffer") for module in ("numpy.core.numeric", "numpy._core.numeric")),
+})
+"""The only classes and functions a pickle may name: enough for numpy arrays and scalars (lists, dicts, tuples,
+strings and numbers need none), as SMPL-X parameter files hold. Anything else is refused, never called."""
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) not in SAFE_GLOBALS:
+            raise pickle.UnpicklingError(f"refused to load '{module}.{name}': a pose pickle may only hold numpy "
+                                         "arrays, numbers, strings, lists and dicts")
+        return super().find_class(module, name)
+
+
 def _read_pkl(path):
     with open(path, "rb") as f:
-        return pickle.load(f, encoding="latin1")
+        return _SafeUnpickler(f, encoding="latin1").load()
 
 
 def _detect(file):
@@ -133,7 +167,7 @@ def _joint_rotations(file, field, n_joints):
     if not (single or flat or grouped):
         file.fail(field, f"has shape {a.shape}; expected (T, {3 * n_joints}), (T, {n_joints}, 3) "
                          f"or ({3 * n_joints},) axis-angle")
-    return file.check_finite(field, a.reshape(-1, n_joints, 3))
+    return file.check_rotations(field, a.reshape(-1, n_joints, 3))
 
 
 def _parameter_rotations(file, fmt):
@@ -157,7 +191,7 @@ def amass_rotations(file):
     if poses.ndim != 2 or poses.shape[1] not in AMASS_POSE_LAYOUTS:
         file.fail("poses", f"has shape {poses.shape}; expected (T, 156) SMPL-H or (T, 165) SMPL-X axis-angle")
     _, keep = AMASS_POSE_LAYOUTS[poses.shape[1]]
-    return file.check_finite("poses", poses.reshape(len(poses), -1, 3)[:, keep])
+    return file.check_rotations("poses", poses.reshape(len(poses), -1, 3)[:, keep])
 
 
 def _source_joints(file, skeleton):
@@ -175,6 +209,21 @@ def _source_joints(file, skeleton):
     elif joints.shape[1] != SKELETONS[skeleton][0]:
         file.fail("joints", f"has {joints.shape[1]} joints; expected {SKELETONS[skeleton][0]} for skeleton {skeleton}")
     return file.check_finite("joints", joints), skeleton
+
+
+SEX_WORDS = {"male": "male", "m": "male", "female": "female", "f": "female", "neutral": ""}
+"""Values of a file's 'gender' field -> the sex captions say ("" neutral)."""
+
+
+def read_sex(file) -> str:
+    """The body's sex from a parameter file's 'gender' field ("male", "female"; "" when absent or neutral)."""
+    if "gender" not in file.fields:
+        return ""
+    value = np.asarray(file.fields["gender"]).reshape(-1)
+    word = value[0].decode() if value.size and isinstance(value[0], bytes) else str(value[0]) if value.size else ""
+    if word.strip().lower() not in SEX_WORDS:
+        file.fail("gender", f"is {word!r}; expected male, female or neutral")
+    return SEX_WORDS[word.strip().lower()]
 
 
 def read_betas(file):
@@ -199,6 +248,13 @@ def _frame_ids(file, frames, n_frames):
     return ids.astype(np.int64)
 
 
+def _check_body(file, field, joints, available, ids):
+    """The one-line error when a frame's joints cannot be a body (collapsed, not metres, another skeleton)."""
+    if (problem := implausibility(joints, available)) is not None:
+        frame, what = problem
+        file.fail(field, f"at frame {int(ids[frame])}: {what}")
+
+
 def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
     """Read a pose file into a PoseBatch of canonical joints (and normalised rotations for parameter files).
 
@@ -216,6 +272,7 @@ def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
         source, skeleton = _source_joints(file, skeleton)
         ids = _frame_ids(file, frames, len(source))
         joints, available = to_smplh52(source[ids], skeleton)
+        _check_body(file, "joints", joints, available, ids)
         joints, _ = normalise(joints, up=up)
         return PoseBatch(joints, available, None, None, ids, file.path, fmt)
     rotations = amass_rotations(file) if fmt == "amass" else _parameter_rotations(file, fmt)
@@ -226,4 +283,6 @@ def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
     body = body or create()
     joints, rotations = canonical(rotations[ids], body, up=up, betas=body.betas_for(betas, SHAPE_SPACE))
     available = np.ones(NUM_JOINTS, dtype=bool)
-    return PoseBatch(joints.astype(np.float32), available, rotations.astype(np.float32), betas, ids, file.path, fmt)
+    _check_body(file, next(f for f in ("poses", "pose_body", "body_pose") if f in file.fields), joints, available, ids)
+    return PoseBatch(joints.astype(np.float32), available, rotations.astype(np.float32), betas, ids, file.path, fmt,
+                     read_sex(file))

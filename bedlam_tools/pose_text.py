@@ -15,10 +15,13 @@ def contacts_of(batch: PoseBatch, body, contacts: bool = True):
     return detect_contacts(batch.rotations, body) if contacts and batch.rotations is not None else None
 
 
-def describe_batch(batch: PoseBatch, body, *, seed: int = 0, captions: int = 3, contacts: bool = True) -> Descriptions:
-    """Captions of every pose of the batch; caption k depends only on (seed, frame id, k)."""
+def describe_batch(batch: PoseBatch, body, *, seed: int = 0, captions: int = 3, contacts: bool = True,
+                   sex: str | None = None) -> Descriptions:
+    """Captions of every pose of the batch; caption k depends only on (seed, frame id, k). The gendered words
+    follow `sex` ("male", "female", "" neutral), by default the file's own (see `PoseBatch.sex`)."""
+    sex = batch.sex if sex is None else sex
     return describe(batch.joints, batch.available, batch.rotations, seed=seed, pose_ids=batch.frame_ids.tolist(),
-                    captions=captions, contacts=contacts_of(batch, body, contacts))
+                    captions=captions, contacts=contacts_of(batch, body, contacts), sexes=[sex] * len(batch))
 
 
 def compare_batches(a: PoseBatch, b: PoseBatch, body, *, pair_ids, seed: int = 0, texts: int = 3,

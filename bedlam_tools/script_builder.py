@@ -13,18 +13,20 @@ import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
+from posescript_pipeline.body import create
 from posescript_pipeline.errors import UserError
 from posescript_pipeline.sampling import farthest_point_sampling
 from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 
 from . import shards
 from .annotate import annotate
-from .build_state import BuildState
-from .engine import run_tasks
+from .build_state import BuildState, folder_lock, run_shards
 from .sources.base import SPLITS, Candidates, RecordError, Source
 
 DEFAULT_N = {"train": 50_000, "val": 10_000}
 SELECTION_JOINTS = NUM_BODY_JOINTS
+TASK_ROWS = 250
+"""Rows of one task (a shard is built by several, so that every worker has work even with one shard)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def build_shard(source: Source, cands: Candidates, ranks: np.ndarray, config: Bu
         "frame": kept.frame.astype(np.int32), "time_s": kept.time_s.astype(np.float32),
         "pose": shards.vectors(kept.pose), "joints": shards.vectors(kept.joints),
         "betas": [b.tolist() for b in kept.betas.astype(np.float32)], "body_model": [kept.body_model] * n,
+        "sex": kept.sex.astype(str),
         "image": [{"bytes": crops[i].data, "path": crops[i].path} for i in good],
         "crop_box": [list(crops[i].box) for i in good], **notes,
     }
@@ -98,13 +101,24 @@ class ScriptBuild:
         self.timings: dict[str, float] = {}
 
     def run(self, workers: int = 0, engine: str = "local", ray_address: str | None = None, progress: bool = True):
-        self._prepare()
-        cands = self._stage("candidates", lambda: self.source.candidates(self.config.split))
-        selected = self._stage("selection", lambda: self._select(cands, progress))
-        entries, rejects = self._stage("shards", lambda: self._shards(self.source, cands, selected, workers, engine,
-                                                                       ray_address, progress))
-        self._stage("card", lambda: self._finish(cands, selected, entries, rejects))
+        """Build the split (or resume it); {stage: seconds}, empty when it was already complete."""
+        self._check()
+        with folder_lock(self.out):
+            if self.state.finished(self.config.key()):
+                return self.timings
+            self._prepare()
+            cands = self._stage("candidates", lambda: self.source.candidates(self.config.split))
+            selected = self._stage("selection", lambda: self._select(cands, progress))
+            entries, rejects = self._stage("shards", lambda: self._shards(self.source, cands, selected, workers,
+                                                                           engine, ray_address, progress))
+            self._stage("card", lambda: self._finish(cands, selected, entries, rejects))
         return self.timings
+
+    def _check(self):
+        """Everything that can be checked before the folder is touched: the source's files, the body model."""
+        self.source.check()
+        if self.config.model_dir is not None:
+            create(model_dir=self.config.model_dir)
 
     def _stage(self, name, fn):
         start = time.perf_counter()
@@ -125,29 +139,20 @@ class ScriptBuild:
 
     def _shards(self, source, cands, selected, workers, engine, ray_address, progress):
         """Rows in candidate order (subject, sequence, frame: neighbours share a body, which makes
-        meshing and rendering cheap), each with its selection rank."""
+        meshing and rendering cheap), each with its selection rank; each shard is built by tasks of
+        TASK_ROWS rows."""
         size = self.config.rows_per_shard
         order = np.argsort(selected, kind="stable")  # order[i]: the selection rank of row i
         rows = selected[order]
-        chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
-        rank_chunks = [order[i:i + size] for i in range(0, len(rows), size)]
-        entries, rejects = [None] * len(chunks), [None] * len(chunks)
-        todo = []
-        for k in range(len(chunks)):
-            if (done := self.state.shard_done(k)) is not None:
-                entries[k], rejects[k] = done
-            else:
-                todo.append(k)
-        tasks = [(source, cands.take(chunks[k]), rank_chunks[k], self.config) for k in todo]
-        bar = tqdm(total=len(selected), initial=len(selected) - sum(len(chunks[k]) for k in todo), unit="pose",
-                   desc=f"{self.config.split} shards", disable=not progress)
-        for i, (table, shard_rejects) in run_tasks(build_shard, tasks, workers=workers, engine=engine,
-                                                   ray_address=ray_address):
-            k = todo[i]
-            entries[k], rejects[k] = self.state.save_shard(k, table, shard_rejects), shard_rejects
-            bar.update(len(chunks[k]))
-        bar.close()
-        return entries, [r for shard in rejects for r in shard]
+        shard_tasks, sizes = [], []
+        for start in range(0, len(rows), size):
+            parts = range(start, min(start + size, len(rows)), TASK_ROWS)
+            spans = [slice(p, min(p + TASK_ROWS, start + size, len(rows))) for p in parts]
+            shard_tasks.append([(source, cands.take(rows[span]), order[span], self.config) for span in spans])
+            sizes.append([span.stop - span.start for span in spans])
+        with tqdm(total=len(rows), unit="pose", desc=f"{self.config.split} shards", disable=not progress) as bar:
+            return run_shards(self.state, shard_tasks, build_shard, sizes=sizes, bar=bar, workers=workers,
+                              engine=engine, ray_address=ray_address)
 
     def _finish(self, cands, selected, entries, rejects):
         from .card import write_card

@@ -8,18 +8,26 @@ and the 52x3 poses and joints as (52, 3) arrays with `.with_format("numpy")`.
 import hashlib
 import json
 import os
+import secrets
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from posescript_pipeline.body.backends.anny import PHENOTYPES
 from posescript_pipeline.errors import UserError
 
 from .hf_features import IMAGE_FEATURE, with_features
 
 COMPRESSION = "zstd"
 _VEC3 = pa.list_(pa.list_(pa.float32()))
+
+SHAPE_SPACES = {
+    "anny-phenotypes": "Anny phenotypes " + ", ".join(PHENOTYPES) + ", each in [0, 1] (gender 0 male, 1 female)",
+    "smpl-betas": "SMPL-X shape coefficients (betas)",
+}
+"""What the `betas` column holds, by the source's shape space (the manifest's `shape_space`)."""
 
 POSECODE = pa.struct([("kind", pa.string()), ("subject", pa.string()), ("second", pa.string()),
                       ("category", pa.string()), ("value", pa.float32())])
@@ -31,6 +39,7 @@ SCRIPT_SCHEMA = with_features(pa.schema([
     ("subject_id", pa.string()),
     ("sequence_id", pa.string()), ("frame", pa.int32()), ("time_s", pa.float32()),
     ("pose", _VEC3), ("joints", _VEC3), ("betas", pa.list_(pa.float32())), ("body_model", pa.string()),
+    ("sex", pa.string()),
     ("image", IMAGE), ("crop_box", pa.list_(pa.int32())), ("captions", pa.list_(pa.string())),
     ("posecodes", pa.list_(POSECODE)), ("contacts", pa.list_(CONTACT)),
 ]), {"image": IMAGE_FEATURE})
@@ -43,8 +52,11 @@ SCRIPT_COLUMNS_HELP = {
     "time_s": "time stamp in the sequence (s)",
     "pose": "52x3 SMPL-H axis-angle (root, 21 body, 2x15 hand joints), root orientation-normalised, y up",
     "joints": "52x3 canonical joints (m; y up, body facing +z, +x = body's left, pelvis at origin)",
-    "betas": "body shape in the source's parameterisation (Anny phenotype for synthetic, SMPL-X betas)",
-    "body_model": "anny or smplx", "image": "person crop {bytes, path} (datasets.Image convention)",
+    "betas": "body shape in the source's parameterisation (see `SHAPE_SPACES`)",
+    "body_model": "anny or smplx",
+    "sex": "male, female, or empty when the source does not know (or the body is in between); the captions' "
+           "gendered words follow it, and are neutral when it is empty",
+    "image": "person crop {bytes, path} (datasets.Image convention)",
     "crop_box": "x0, y0, x1, y1 of the crop in the source image",
     "captions": "3 captions: full, simplified, full with pruning",
     "posecodes": "describable posecodes {kind, subject, second, category, value} (noise-free)",
@@ -105,19 +117,31 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def temporary_name(path: Path) -> Path:
+    """A name beside `path` that no other writer uses (process id and random suffix), hidden, ending in .tmp."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
 def write_atomic(table: pa.Table, path: Path) -> dict:
     """Write a parquet file under a temporary name, then rename it; returns its manifest entry."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression=COMPRESSION, row_group_size=256)
-    os.replace(tmp, path)
+    tmp = temporary_name(path)
+    try:
+        pq.write_table(table, tmp, compression=COMPRESSION, row_group_size=256)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return {"file": f"{path.parent.name}/{path.name}", "rows": table.num_rows, "sha256": sha256(path)}
 
 
 def write_text_atomic(text: str, path: Path):
-    tmp = Path(str(path) + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    path = Path(path)
+    tmp = temporary_name(path)
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 DATA_DIR = "data"  # shards live in DIR/data/, so DIR/data is a plain parquet dataset for every reader
@@ -152,18 +176,55 @@ def shard_name(split: str, index: int) -> str:
     return f"{DATA_DIR}/{split}-{index:05d}.parquet"
 
 
+def shard_problems(directory, manifest: dict, split: str | None = None) -> list[str]:
+    """One line per shard of the manifest (of one split, or of all) that is missing or no longer matches its
+    sha256; empty when every shard is whole."""
+    problems = []
+    for name, entry in sorted(manifest["splits"].items()):
+        if split is not None and name != split:
+            continue
+        for shard in entry["shards"]:
+            path = Path(directory) / shard["file"]
+            if not path.is_file():
+                problems.append(f"{path}: missing (the manifest lists it with {shard['rows']:,} rows)")
+            elif sha256(path) != shard["sha256"]:
+                problems.append(f"{path}: sha256 differs from {MANIFEST} (the file changed after it was written)")
+    return problems
+
+
+def verified_shards(directory, split: str | None = None, dataset: str | None = None) -> list[Path]:
+    """The shard files of a dataset folder (or of one split) in order, each checked against its sha256 in the
+    manifest; DatasetError names the first one that is missing or changed."""
+    manifest = read_manifest(directory, dataset)
+    if split is not None and split not in manifest["splits"]:
+        raise DatasetError(f"{directory}: no {split} split in {MANIFEST} (it has {', '.join(manifest['splits'])})")
+    if problems := shard_problems(directory, manifest, split):
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DatasetError(f"{problems[0]}{more}; run `{WRITERS[manifest['dataset']].strip('`')} ...` again with the "
+                           "same options to rebuild it, or `verify` the folder")
+    return shard_files(directory, manifest, split)
+
+
+def shard_files(directory, manifest: dict, split: str | None = None) -> list[Path]:
+    """The shard files the manifest lists (of one split, or of all), in order (not checked: see verified_shards)."""
+    names = [name for name in sorted(manifest["splits"]) if split is None or name == split]
+    return [Path(directory) / shard["file"] for name in names for shard in manifest["splits"][name]["shards"]]
+
+
 def read_row(directory: Path, row_id: str) -> dict:
-    """The row of a dataset folder with that id, or DatasetError."""
+    """The row of a dataset folder with that id (shards verified), or DatasetError."""
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    rows = ds.dataset(Path(directory) / DATA_DIR, format="parquet").to_table(filter=pc.field("id") == row_id)
+    files = [str(f) for f in verified_shards(directory)]
+    rows = ds.dataset(files, format="parquet").to_table(filter=pc.field("id") == row_id)
     if rows.num_rows == 0:
         raise DatasetError(f"{directory}: no row with id {row_id!r}")
     return rows.to_pylist()[0]
 
 
-def read_rows(directory: Path, split: str | None = None, columns=None) -> pa.Table:
-    """All rows of a dataset directory (or one split), in shard order."""
-    files = sorted((Path(directory) / DATA_DIR).glob(f"{split or '*'}-*.parquet"))
+def read_rows(directory: Path, split: str | None = None, columns=None, dataset: str | None = None) -> pa.Table:
+    """All rows of a dataset folder (or of one split), in shard order, the shards verified against the manifest;
+    None when the split has no rows."""
+    files = verified_shards(directory, split, dataset)
     return pa.concat_tables([pq.read_table(f, columns=columns) for f in files]) if files else None

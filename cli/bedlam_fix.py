@@ -3,12 +3,12 @@ from pathlib import Path
 
 import click
 
-from bedlam_tools.fix_builder import MODEL_FREE, FixBuild, FixConfig, FixError
+from bedlam_tools.fix_builder import MODEL_FREE, FixBuild, FixConfig
 from bedlam_tools.pair_mining import MiningConfig
-from bedlam_tools.shards import read_manifest
+from bedlam_tools.shards import read_manifest, verified_shards
 from bedlam_tools.sources.base import SPLITS
 
-from .common import ToolkitGroup, engine_options, fail
+from .common import ToolkitGroup, engine_options, verify_folder
 
 DEFAULTS = MiningConfig()
 
@@ -56,12 +56,11 @@ def pairs(script, out, split, similarity, min_similarity, max_similarity, top_k,
     mining = MiningConfig(top_k=top_k, min_similarity=min_similarity, max_similarity=max_similarity)
     for name in _splits(script, split):
         config = FixConfig(split=name, similarity=similarity, seed=seed, rows_per_shard=rows_per_shard, mining=mining)
-        try:
-            FixBuild(config, Path(script), Path(out), card_images).run(workers=workers, engine=engine,
-                                                                       ray_address=ray_address)
-        except FixError as err:
-            fail(str(err))
+        built = FixBuild(config, Path(script), Path(out), card_images).run(workers=workers, engine=engine,
+                                                                           ray_address=ray_address)
         _summary(out, name)
+        if not built:
+            click.echo("  already complete with these options (every shard checked): nothing to do")
 
 
 def _summary(out, split):
@@ -76,9 +75,17 @@ def _summary(out, split):
 def info(directory):
     """Summarise a BEDLAM-Fix folder: counts per pair type, shards, configuration."""
     content = read_manifest(directory, "bedlam-fix")
+    verified_shards(directory)
     for split, entry in sorted(content["splits"].items()):
         _summary(directory, split)
         cfg = entry["config"]
         click.echo(f"  {len(entry['shards'])} shards, similarity {cfg['similarity']}, seed {cfg['seed']}, "
                    f"from {entry['script']}")
     click.echo(f"card: {Path(directory) / 'README.md'}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def verify(directory):
+    """Check every shard of a BEDLAM-Fix folder against the sha256 its manifest records."""
+    verify_folder(directory, "bedlam-fix")

@@ -3,11 +3,11 @@ from pathlib import Path
 
 import click
 
-from bedlam_tools.script_builder import DEFAULT_N, BuildConfig, BuildError, ScriptBuild
-from bedlam_tools.shards import read_manifest, read_row
+from bedlam_tools.script_builder import DEFAULT_N, BuildConfig, ScriptBuild
+from bedlam_tools.shards import read_manifest, read_row, verified_shards
 from bedlam_tools.sources.base import SPLITS
 
-from .common import ToolkitGroup, engine_options, fail
+from .common import ToolkitGroup, engine_options, verify_folder
 
 
 @click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,14 +36,14 @@ def build(split, n, source, root, out, seed, workers, engine, ray_address, rows_
     """
     config = BuildConfig(split=split, n=n or DEFAULT_N[split], source=source, root=root, seed=seed,
                          rows_per_shard=rows_per_shard, contacts=not no_contacts, model_dir=model_dir)
-    try:
-        timings = ScriptBuild(config, Path(out)).run(workers=workers, engine=engine, ray_address=ray_address)
-    except BuildError as err:
-        fail(str(err))
+    timings = ScriptBuild(config, Path(out)).run(workers=workers, engine=engine, ray_address=ray_address)
     summary = read_manifest(out, "bedlam-script")["splits"][split]["counts"]
     click.echo(f"{split}: {summary['rows']:,} rows from {summary['candidates']:,} candidates, "
                f"{summary['rejects']:,} rejects -> {out}")
-    click.echo("time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+    if timings:
+        click.echo("time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+    else:
+        click.echo("already complete with these options (every shard checked): nothing to do")
 
 
 @main.command()
@@ -51,6 +51,7 @@ def build(split, n, source, root, out, seed, workers, engine, ray_address, rows_
 def info(directory):
     """Summarise a dataset folder: counts, shards, configuration."""
     manifest = read_manifest(directory, "bedlam-script")
+    verified_shards(directory)
     for split, entry in sorted(manifest["splits"].items()):
         c, cfg = entry["counts"], entry["config"]
         click.echo(f"{split}: {c['rows']:,} rows in {len(entry['shards'])} shards, source {cfg['source']}, "
@@ -61,13 +62,21 @@ def info(directory):
 
 @main.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def verify(directory):
+    """Check every shard of a dataset folder against the sha256 its manifest records."""
+    verify_folder(directory, "bedlam-script")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--id", "row_id", required=True, help="Row id (see the `id` column).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="PNG to write: the crop, the posed body and the captions (default: <id>.png).")
+              help="Picture to write (.png or .jpg): the crop, the posed body and the captions (default: <id>.png).")
 @click.option("--model-dir", type=click.Path(file_okay=False), default=None,
               help="Your SMPL-X model files, to draw rows built with them on their own body (default: Anny).")
 def show(directory, row_id, output, model_dir):
     """Print one row and draw it: its image crop beside its pose on its body, with its captions."""
+    from bedlam_tools.render import save_picture
     from bedlam_tools.render.rows import row_picture
 
     manifest = read_manifest(directory, "bedlam-script")
@@ -79,5 +88,5 @@ def show(directory, row_id, output, model_dir):
     click.echo("contacts: " + (", ".join(f"{c['part_a']}-{c['part_b']}" for c in row["contacts"]) or "none"))
     click.echo(f"posecodes: {len(row['posecodes'])} describable")
     path = output or f"{row_id.replace('/', '_')}.png"
-    row_picture(row, manifest["splits"][row["split"]].get("shape_space", ""), model_dir).save(path, format="PNG")
+    save_picture(row_picture(row, manifest["splits"][row["split"]].get("shape_space", ""), model_dir), path)
     click.echo(f"picture: {path}")

@@ -1,4 +1,5 @@
 """What every command shares: one-line user errors with exit code 2, and the option groups."""
+import errno
 import sys
 
 import click
@@ -43,10 +44,32 @@ def engine_options(fn):
     return fn
 
 
+STORAGE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
+"""System errors that say where the output goes is full, read-only or forbidden (even without a file name)."""
+
+
 def fail(message: str):
     """Stop with one line on stderr and exit code 2 (a user error: no traceback)."""
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
+
+
+def verify_folder(directory, dataset: str):
+    """Print a line per split (and per bad shard) of a dataset folder; exit code 2 if a shard is missing or changed."""
+    from bedlam_tools.shards import read_manifest, shard_problems
+
+    manifest = read_manifest(directory, dataset)
+    bad = 0
+    for split, entry in sorted(manifest["splits"].items()):
+        problems = shard_problems(directory, manifest, split)
+        rows = sum(shard["rows"] for shard in entry["shards"])
+        state = "every shard matches its sha256" if not problems else f"{len(problems)} bad"
+        click.echo(f"{split}: {len(entry['shards'])} shards, {rows:,} rows: {state}")
+        for problem in problems:
+            click.echo(f"  {problem}")
+        bad += len(problems)
+    if bad:
+        fail(f"{bad} shard(s) missing or changed; run the same build again to rebuild them")
 
 
 class ToolkitCommand(click.Command):
@@ -59,9 +82,9 @@ class ToolkitCommand(click.Command):
         except UserError as err:
             fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
         except OSError as err:
-            if err.filename is None:
+            if err.filename is None and err.errno not in STORAGE_ERRORS:
                 raise
-            fail(f"{err.filename}: {err.strerror or err}")
+            fail(f"{err.filename}: {err.strerror}" if err.filename else f"cannot write: {err.strerror or err}")
 
 
 class ToolkitGroup(click.Group):

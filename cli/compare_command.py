@@ -35,7 +35,9 @@ def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, skeleton, up, 
     result = compare_batches(a, b, body, pair_ids=[f"{file_a}:{frame_a}->{file_b}:{frame_b}"], seed=seed,
                              texts=n_texts, contacts=not no_contacts)
     if fmt == "text":
-        for text in result.texts[0]:
+        if not any(result.texts[0]):
+            click.echo("no difference to describe: the two poses are the same in every paircode")
+        for text in filter(None, result.texts[0]):
             click.echo(text)
         return
     row = {"a": {"file": str(file_a), "frame": frame_a}, "b": {"file": str(file_b), "frame": frame_b},

@@ -30,8 +30,11 @@ def main():
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same captions.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
               help="json/jsonl add the measured posecodes and the statements each caption was written from.")
+@click.option("--sex", type=click.Choice(["male", "female", "neutral"]), default=None,
+              help="The person's sex, which gendered words (he, her) follow; default: the file's 'gender' field, "
+                   "neutral words when it has none.")
 @pose_file_options
-def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model_dir, model_type, no_contacts):
+def describe(file, frame, all_frames, n_captions, seed, fmt, sex, skeleton, up, model_dir, model_type, no_contacts):
     """Describe the pose(s) in FILE.
 
     Parameter files (AMASS, SMPL-X) are posed on a body mesh to find self-contacts ("the right hand
@@ -45,7 +48,8 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, skeleton, up, model
         raise click.UsageError("use either --frame or --all")
     body = create(model_dir=model_dir, model_type=model_type)
     batch = load_poses(file, skeleton=skeleton, up=up, body=body, frames=None if all_frames else [frame or 0])
-    result = describe_batch(batch, body, seed=seed, captions=n_captions, contacts=not no_contacts)
+    result = describe_batch(batch, body, seed=seed, captions=n_captions, contacts=not no_contacts,
+                            sex=None if sex is None else {"neutral": ""}.get(sex, sex))
     if fmt == "text":
         for i, frame_id in enumerate(batch.frame_ids.tolist()):
             if len(batch.frame_ids) > 1:

@@ -40,7 +40,7 @@ def _view_list(ctx, param, value):
 
 @click.command(cls=ToolkitCommand, epilog=RENDER_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PNG file to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Picture to write (.png, .jpg or .jpeg).")
 @click.option("--frame", type=int, default=None, help="Frame to render (default 0).")
 @click.option("--views", default="front", show_default=True, callback=_view_list,
               help="Comma-separated views shown side by side: front, side, back, top.")
@@ -59,6 +59,7 @@ def render(file, output, frame, views, caption, grid, frame_list, every, columns
            model_dir, model_type, no_contacts):
     """Render the posed body of FILE to a PNG: one frame, or a grid of frames, optionally captioned."""
     from bedlam_tools.pose_files import InputError, load_poses
+    from bedlam_tools.render import save_picture
     from bedlam_tools.render.poses import batch_picture
     from posescript_pipeline.body import create
 
@@ -78,6 +79,6 @@ def render(file, output, frame, views, caption, grid, frame_list, every, columns
         batch = batch.take(np.arange(0, len(batch), every))
     sheet = batch_picture(batch, body, views=views, size=size, caption=caption, grid=grid, columns=columns, seed=seed,
                           contacts=not no_contacts)
-    sheet.save(output, format="PNG")
+    save_picture(sheet, output)
     click.echo(f"wrote {output} ({len(batch)} pose{'s' if len(batch) > 1 else ''}, {sheet.width}x{sheet.height})",
                err=True)

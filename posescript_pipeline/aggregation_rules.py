@@ -37,8 +37,10 @@ def _hand(s, interp, s2, p2):
 _LEFT_RULES = [
     ((_hand(L, "above", NONE, "neck"),), _hand(L, "above", L, "shoulder")),
     ((Record(L, "knee", "right angle"), Record(L, "thigh", "vertical")), Record(L, "foot", "behind", NONE, "torso")),
-    ((Record(L, "foot", "behind", R, "foot"), Record(L, "foot", "front", NONE, "torso")), Record(R, "foot", "front", NONE, "torso")),
-    ((Record(L, "foot", "front", R, "foot"), Record(L, "foot", "behind", NONE, "torso")), Record(R, "foot", "behind", NONE, "torso")),
+    ((Record(L, "foot", "behind", R, "foot"), Record(L, "foot", "front", NONE, "torso")),
+     Record(R, "foot", "front", NONE, "torso")),
+    ((Record(L, "foot", "front", R, "foot"), Record(L, "foot", "behind", NONE, "torso")),
+     Record(R, "foot", "behind", NONE, "torso")),
     ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), _hand(L, "wide", R, "hand")),
     ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), Record(L, "shoulder", "above", R, "shoulder")),
     ((_hand(L, "above", L, "shoulder"), _hand(R, "below", R, "hip")), Record(L, "elbow", "above", R, "elbow")),
@@ -49,7 +51,8 @@ _LEFT_RULES = [
     ((_hand(L, "close", R, "hand"), _hand(L, "above", NONE, "neck")), _hand(R, "above", R, "shoulder")),
     ((_hand(L, "close", R, "hand"), _hand(L, "above", NONE, "neck")), _hand(R, "above", NONE, "neck")),
     ((_hand(L, "close", R, "hand"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
-    ((Record(L, "foot", "close", R, "foot"), Record(L, "foot", "behind", NONE, "torso")), Record(R, "foot", "behind", NONE, "torso")),
+    ((Record(L, "foot", "close", R, "foot"), Record(L, "foot", "behind", NONE, "torso")),
+     Record(R, "foot", "behind", NONE, "torso")),
     ((Record(L, "elbow", "above", R, "elbow"), _hand(L, "below", L, "hip")), _hand(R, "below", R, "hip")),
     ((_hand(L, "below", R, "hand"), _hand(L, "above", L, "shoulder")), _hand(R, "above", R, "shoulder")),
     ((_hand(L, "below", R, "hand"), _hand(L, "above", L, "shoulder")), _hand(R, "above", NONE, "neck")),
@@ -60,8 +63,10 @@ _LEFT_RULES = [
     ((_hand(L, "front", R, "hand"), _hand(L, "behind", NONE, "torso")), _hand(R, "behind", NONE, "torso")),
     ((Record(L, "upperarm", "vertical"), Record(L, "forearm", "horizontal")), Record(L, "elbow", "right angle")),
     ((Record(L, "thigh", "vertical"), Record(L, "shin", "vertical")), Record(L, "knee", "straight")),
-    ((Record(L, "knee", "behind", R, "knee"), Record(L, "thigh", "horizontal")), Record(L, "foot", "behind", NONE, "torso")),
-    ((Record(L, "knee", "front", R, "knee"), Record(L, "thigh", "vertical")), Record(R, "foot", "behind", NONE, "torso")),
+    ((Record(L, "knee", "behind", R, "knee"), Record(L, "thigh", "horizontal")),
+     Record(L, "foot", "behind", NONE, "torso")),
+    ((Record(L, "knee", "front", R, "knee"), Record(L, "thigh", "vertical")),
+     Record(R, "foot", "behind", NONE, "torso")),
 ]
 
 def _mirror(record: Record) -> Record:

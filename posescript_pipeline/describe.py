@@ -36,20 +36,22 @@ class Descriptions:
 
 def describe(joints52: np.ndarray, available: np.ndarray | None = None, rotations: np.ndarray | None = None, *,
              seed: int = 0, pose_ids=None, captions: int = 3,
-             variants: tuple[CaptionOptions, ...] = CAPTION_VARIANTS, contacts=None) -> Descriptions:
+             variants: tuple[CaptionOptions, ...] = CAPTION_VARIANTS, contacts=None, sexes=None) -> Descriptions:
     """Describe N poses.
 
     joints52: (N, 52, 3) SMPL-H joints in the canonical frame (y up, facing +z, +x = body's left),
     NaN where missing (`available` False). rotations: (N, 52|22, 3) axis-angle with the normalised
     root, or None. contacts: per pose, the (part, part) pairs in self-contact on the body mesh
-    (see `contact`), said in every caption. Caption k uses variants[k % len(variants)]; it
-    depends only on (seed, pose id, k), whatever the batch it is computed in.
+    (see `contact`), said in every caption. sexes: per pose "male", "female" or "" (unknown: neutral
+    words), or None (all unknown). Caption k uses variants[k % len(variants)]; it depends only on
+    (seed, pose id, k, the pose's sex), whatever the batch it is computed in.
     """
     n = joints52.shape[0]
     ids = range(n) if pose_ids is None else pose_ids
     keys = np.array([pose_key(p) for p in ids], np.uint64)
     m = measure(joints52, available, rotations)
     touches = [touch_records(pairs) for pairs in contacts] if contacts is not None else [[] for _ in range(n)]
+    sexes = [""] * n if sexes is None else list(sexes)
     out_captions = [[] for _ in range(n)]
     out_records = [[] for _ in range(n)]
     for k in range(captions):
@@ -59,6 +61,6 @@ def describe(joints52: np.ndarray, available: np.ndarray | None = None, rotation
             records = with_touches(records, touches[p])
             rng = caption_rng(seed, int(keys[p]), k)
             items = order_items(aggregate(records, rng, options), rng)
-            out_captions[p].append(write_caption(items, rng, options))
+            out_captions[p].append(write_caption(items, rng, options, sexes[p]))
             out_records[p].append(records)
     return Descriptions(out_captions, out_records, m, touches)

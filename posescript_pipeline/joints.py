@@ -9,7 +9,7 @@ Target joints without a rule are missing: NaN in the output and False in `availa
 """
 import numpy as np
 
-from .skeleton import BODY_JOINT_NAMES, JOINT_INDEX, NUM_BODY_JOINTS, NUM_JOINTS, SMPLH_JOINT_NAMES
+from .skeleton import BODY_JOINT_NAMES, BODY_PARENTS, JOINT_INDEX, NUM_BODY_JOINTS, NUM_JOINTS, SIDES, SMPLH_JOINT_NAMES
 
 # Fractions along pelvis->neck of the spine joints (projections on the Anny rest skeleton, see test_joints),
 # and along pelvis->spine2 and spine2->neck for skeletons that give a mid-spine point.
@@ -85,3 +85,37 @@ def to_smplh52(joints, skeleton):
     available = np.zeros(NUM_JOINTS, dtype=bool)
     available[[JOINT_INDEX[name] for name in rules]] = True
     return out, available
+
+
+BONE_RANGE = (0.01, 1.5)
+"""Plausible median bone length of a body in metres (shorter: collapsed joints; longer: not metres)."""
+LIMBS = (("hip", "knee"), ("knee", "ankle"), ("shoulder", "elbow"), ("elbow", "wrist"))
+MAX_LIMB_ASYMMETRY = 1.8
+"""Largest ratio of a left and a right limb's lengths in a frame of a real body (equal in a rigid skeleton)."""
+
+
+def implausibility(joints52, available=None) -> tuple[int, str] | None:
+    """(frame, what is wrong) of the first pose (N, 52, 3) whose joints cannot be a body in metres, or None:
+    the median bone length of the body tree out of BONE_RANGE, or a left and a right limb of very different
+    lengths (which is what joints in another skeleton's order look like)."""
+    joints = np.asarray(joints52, np.float64)
+    ok = np.ones(joints.shape[1], bool) if available is None else np.asarray(available, bool)
+    bones = [(j, p) for j, p in enumerate(BODY_PARENTS) if p >= 0 and ok[j] and ok[p]]
+    if bones:
+        length = np.linalg.norm(joints[:, [j for j, _ in bones]] - joints[:, [p for _, p in bones]], axis=-1)
+        median = np.nanmedian(length, axis=1)
+        for frame in np.flatnonzero(~((median >= BONE_RANGE[0]) & (median <= BONE_RANGE[1]))):
+            what = "collapse to a point" if median[frame] < BONE_RANGE[0] else "are far apart for metres"
+            return int(frame), f"the joints {what} (median bone {median[frame]:.3g} m; expected metres, " \
+                               f"{BONE_RANGE[0]} to {BONE_RANGE[1]} m)"
+    for a, b in LIMBS:
+        ends = [JOINT_INDEX[f"{side}_{part}"] for side in SIDES for part in (a, b)]
+        if not ok[ends].all():
+            continue
+        left = np.linalg.norm(joints[:, ends[0]] - joints[:, ends[1]], axis=-1)
+        right = np.linalg.norm(joints[:, ends[2]] - joints[:, ends[3]], axis=-1)
+        ratio = np.maximum(left, right) / np.maximum(np.minimum(left, right), 1e-9)
+        for frame in np.flatnonzero(ratio > MAX_LIMB_ASYMMETRY):
+            return int(frame), f"the left and right {a}-{b} bones are {left[frame]:.2f} m and {right[frame]:.2f} m " \
+                               "long: the joints do not follow the skeleton's order (check --skeleton)"
+    return None

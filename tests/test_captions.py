@@ -94,8 +94,8 @@ def test_empty_pose_record_list_gives_empty_caption():
     assert write_caption([], Random(0), CaptionOptions()) == ""
 
 
-def _many(records, n=300, options=CaptionOptions()):
-    return [write_caption(records, Random(i), options) for i in range(n)]
+def _many(records, n=300, options=CaptionOptions(), sex=""):
+    return [write_caption(records, Random(i), options, sex) for i in range(n)]
 
 
 def test_capitalisation_keeps_the_rest_of_the_sentence():
@@ -104,8 +104,10 @@ def test_capitalisation_keeps_the_rest_of_the_sentence():
 
 
 def test_gendered_sentence_start_keeps_its_space():
-    texts = _many([Record("", "body", "kneeling", "", ""), Record("left", "elbow", "straight", "", "")])
-    assert any(re.search(r"(^|\. )(His|Her) knees are on the ground", t) for t in texts)
+    texts = _many([Record("", "body", "kneeling", "", ""), Record("left", "elbow", "straight", "", "")], sex="male")
+    texts += _many([Record("", "body", "kneeling", "", ""), Record("left", "elbow", "straight", "", "")], sex="female")
+    assert any(re.search(r"(^|\. )His knees are on the ground", t) for t in texts)
+    assert any(re.search(r"(^|\. )Her knees are on the ground", t) for t in texts)
     assert not any(re.search(r"\b(His|Her)[a-z]", t) for t in texts)
 
 
@@ -128,3 +130,23 @@ def test_plurals_of_every_body_part_are_words():
         "hand": "hands", "foot": "feet", "fingers": "fingers", "toes": "toes", "wrist": "wrists"}
     assert all(not plural(p).endswith(Record("xs", "chs", "shs", "ys", "sss")) for p in parts), sorted(plural(p) for p in parts)
     assert "index" not in parts  # the hand's finger region is called "fingers"
+
+
+GENDERED = {"male": r"\b(he|his|him|man)\b", "female": r"\b(she|her|woman)\b"}
+
+
+@pytest.mark.parametrize("sex", ["male", "female", ""])
+def test_gendered_words_follow_the_body_and_are_neutral_when_it_is_unknown(sex):
+    records = [Record("", "body", "kneeling", "", ""), Record("left", "hand", "touch", "", "head"),
+               Record("", "head", "turn left", "", "")]
+    texts = [t.lower() for t in _many(records, sex=sex)]
+    for other, pattern in GENDERED.items():
+        found = sum(bool(re.search(pattern, t)) for t in texts)
+        assert (found > 20) if other == sex else (found == 0), (sex, other, found)
+
+
+def test_the_sex_changes_only_the_gendered_words():
+    records = [Record("left", "knee", "right angle", "", ""), Record("", "body", "kneeling", "", "")]
+    words = re.compile(r"\b(the person|the human|the man|the woman|they|he|she|their|his|her|them|him|is|are)\b")
+    neutral, male = ([words.sub("x", t.lower()) for t in _many(records, sex=sex)] for sex in ("", "male"))
+    assert neutral == male  # the same caption but for the person's words (and their verbs)

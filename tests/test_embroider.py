@@ -11,6 +11,7 @@ from bedlam_tools.embroider.evaluate import DUAL_TASKS, SINGLE_TASKS, ground_tru
 from bedlam_tools.embroider.geometry import Skeleton, axis_angle_to_matrix, matrix_from_6d
 from bedlam_tools.embroider.losses import sym_info_nce
 from bedlam_tools.embroider.model import DUALS, FULL, SINGLES, build_model
+from posescript_pipeline.errors import UserError
 
 WIDTHS = {"image": 12, "pose": 10, "text": 8}
 SMALL = dict(latent_d=32, core_heads=2)
@@ -43,7 +44,7 @@ def test_holdout_takes_whole_subjects():
 
 
 def test_missing_data_folder_is_a_user_error(tmp_path):
-    with pytest.raises(EmbroiderError, match="not a BEDLAM-Script folder"):
+    with pytest.raises(UserError, match="no manifest.json; expected a folder written by `bedlam-script build`"):
         read_split(tmp_path / "nowhere", "train", (64, 48))
 
 

@@ -42,7 +42,7 @@ def tiny_rows(split: str, n: int, subjects: int, seed: int) -> pa.Table:
                "selection_rank": np.arange(n, dtype=np.int32), "subject_id": subject, "sequence_id": subject,
                "frame": np.zeros(n, np.int32), "time_s": np.zeros(n, np.float32), "pose": shards.vectors(pose),
                "joints": shards.vectors(np.zeros((n, 52, 3))), "betas": [[0.0]] * n, "body_model": ["anny"] * n,
-               "image": images, "crop_box": [[0, 0, 18, 24]] * n, "captions": captions, "posecodes": [[]] * n,
+               "sex": [""] * n, "image": images, "crop_box": [[0, 0, 18, 24]] * n, "captions": captions, "posecodes": [[]] * n,
                "contacts": [[]] * n}
     return pa.table(columns, schema=shards.SCRIPT_SCHEMA)
 
@@ -56,8 +56,11 @@ def invoke(*args):
 def data(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny")
     (folder / shards.DATA_DIR).mkdir()
-    shards.write_atomic(tiny_rows("train", 64, 8, seed=0), folder / shards.shard_name("train", 0))
-    shards.write_atomic(tiny_rows("val", 24, 2, seed=1), folder / shards.shard_name("val", 0))
+    splits = {}
+    for split, n, subjects, seed in (("train", 64, 8, 0), ("val", 24, 2, 1)):
+        entry = shards.write_atomic(tiny_rows(split, n, subjects, seed), folder / shards.shard_name(split, 0))
+        splits[split] = {"shards": [entry], "counts": {"rows": n}}
+    (folder / shards.MANIFEST).write_text(json.dumps({"dataset": "bedlam-script", "splits": splits}))
     return folder
 
 
@@ -179,7 +182,9 @@ def test_pose_embeddings_for_pair_mining(runs, data):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["train", "--data", "{missing}", "--out", "{tmp}/run"], "not a BEDLAM-Script folder"),
+    (["train", "--data", "{missing}", "--out", "{tmp}/run"], "expected a folder written by `bedlam-script build`"),
+    (["train", "--data", "{data}", "--out", "{tmp}/run", "--set", "latent_d=abc"], "latent_d='abc': expected an integer"),
+    (["train", "--data", "{data}", "--out", "{tmp}/run", "--set", "batch_size=-5"], "batch_size=-5: expected a positive"),
     (["eval", "--run", "{missing}", "--data", "{data}"], "not a training run"),
     (["train", "--data", "{data}", "--out", "{tmp}/run", "--encoders", "{missing}"], "no pretrained encoders"),
     (["train", "--data", "{data}", "--out", "{tmp}/run", "--resume"], "nothing to resume"),

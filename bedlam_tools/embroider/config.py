@@ -10,10 +10,49 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 MODALITIES = ("image", "pose", "text")  # always in this (alphabetical) order
+CHOICES = {"kind": ("embroider", "aligner"), "schedule": ("cosine", "constant"), "validate_on": ("holdout", "val")}
+FRACTIONS = ("dropout", "feature_noise", "val_fraction")
+"""Values in [0, 1)."""
+ANY_NUMBER, NON_NEGATIVE = ("seed",), ("data_size", "kl_free_bits")
+"""Numbers that may be anything / zero; every other number and tuple item must be positive."""
+
+
+def _problem(name, value, default) -> str | None:
+    """What is wrong with a config value (None if nothing), judged by the field's default and the tables."""
+    kind = type(default)
+    if kind is tuple:
+        ok = isinstance(value, tuple) and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+        return None if ok else f"expected a list of positive integers like {list(default)}"
+    if kind is bool:
+        return None if isinstance(value, bool) else "expected true or false"
+    if isinstance(value, bool):
+        return f"expected {'an integer' if kind is int else 'a number'}"
+    if kind is str:
+        return None if value in CHOICES.get(name, (value,)) else f"expected one of {', '.join(CHOICES[name])}"
+    if not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+        return f"expected {'an integer' if kind is int else 'a number'}"
+    if name in FRACTIONS and not 0 <= value < 1:
+        return "expected a fraction in [0, 1)"
+    if name in NON_NEGATIVE and value < 0:
+        return "expected 0 or more"
+    if name not in ANY_NUMBER + NON_NEGATIVE + FRACTIONS and value <= 0:
+        return "expected a positive value"
+    return None
+
+
+class Checked:
+    """A config dataclass whose values are checked when it is made (one-line EmbroiderError)."""
+
+    def __post_init__(self):
+        from . import EmbroiderError
+
+        for f in fields(self):
+            if (problem := _problem(f.name, getattr(self, f.name), f.default)) is not None:
+                raise EmbroiderError(f"{f.name}={getattr(self, f.name)!r}: {problem}")
 
 
 @dataclass
-class EncoderConfig:
+class EncoderConfig(Checked):
     """The three frozen uni-modal encoders and their pretraining."""
     image_size: tuple[int, int] = (64, 48)  # H, W the crops are resized to
     image_channels: tuple[int, ...] = (16, 32, 64, 128)  # one block each, halving the resolution
@@ -35,7 +74,7 @@ class EncoderConfig:
 
 
 @dataclass
-class ModelConfig:
+class ModelConfig(Checked):
     """PoseEmbroider / Aligner sizes (spec sections 3 and 5)."""
     kind: str = "embroider"  # or "aligner"
     latent_d: int = 256
@@ -49,7 +88,7 @@ class ModelConfig:
 
 
 @dataclass
-class TrainConfig:
+class TrainConfig(Checked):
     """Optimisation, validation and checkpointing."""
     epochs: int = 60
     batch_size: int = 64

@@ -58,10 +58,8 @@ def decode_images(table: pa.Table, size: tuple[int, int]) -> np.ndarray:
 def read_split(data_dir: Path, split: str, image_size: tuple[int, int]) -> Items:
     """A split of a BEDLAM-Script folder, crops resized to `image_size` (H, W)."""
     data_dir = Path(data_dir)
-    if not (data_dir / shards.DATA_DIR).is_dir():
-        raise EmbroiderError(f"{data_dir}: not a BEDLAM-Script folder (no {shards.DATA_DIR}/ inside); "
-                             "build one with `bedlam-script build`")
-    table = shards.read_rows(data_dir, split, columns=["id", "subject_id", "pose", "captions", "image"])
+    table = shards.read_rows(data_dir, split, columns=["id", "subject_id", "pose", "captions", "image"],
+                             dataset="bedlam-script")
     if table is None or table.num_rows == 0:
         raise EmbroiderError(f"{data_dir}: no {split} shards ({shards.DATA_DIR}/{split}-*.parquet); "
                              f"build them with `bedlam-script build --split {split}`")

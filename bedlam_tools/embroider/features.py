@@ -65,9 +65,9 @@ def _chunked(net, inputs: torch.Tensor) -> torch.Tensor:
 
 
 def split_key(data_dir: Path, split: str) -> str:
-    """A fingerprint of a split's shard files (names, sizes, modification times)."""
-    files = sorted((Path(data_dir) / shards.DATA_DIR).glob(f"{split}-*.parquet"))
-    listing = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    """A fingerprint of a split's shards: the sha256 the manifest records for each."""
+    entry = shards.read_manifest(data_dir, "bedlam-script")["splits"].get(split, {"shards": []})
+    listing = [(shard["file"], shard["sha256"]) for shard in entry["shards"]]
     return hashlib.sha256(json.dumps([str(Path(data_dir).resolve()), listing]).encode()).hexdigest()[:16]
 
 

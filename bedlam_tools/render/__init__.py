@@ -3,7 +3,7 @@
 OpenGL nor pyrender."""
 from .bodies import VIEWS, BodyRenderer, frame_camera, vertex_normals
 from .gl import GL_PACKAGES, RenderError, gl_platform, load_pyrender, offscreen
-from .sheets import contact_sheet, save_sheet, wrap_text
+from .sheets import contact_sheet, save_picture, save_sheet, wrap_text
 
 __all__ = ["VIEWS", "BodyRenderer", "frame_camera", "vertex_normals", "GL_PACKAGES", "RenderError", "gl_platform",
-           "load_pyrender", "offscreen", "contact_sheet", "save_sheet", "wrap_text"]
+           "load_pyrender", "offscreen", "contact_sheet", "save_picture", "save_sheet", "wrap_text"]

@@ -1,5 +1,6 @@
 """Captioned contact sheets: pictures in a grid, each caption wrapped under its picture (Pillow; no OpenGL)."""
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -72,6 +73,19 @@ def contact_sheet(images, captions=None, columns=None, font_size=None, padding=6
     return sheet
 
 
+PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
+def save_picture(image, path):
+    """Write a PIL image in the format its file name asks for (.png, .jpg or .jpeg)."""
+    from .gl import RenderError
+
+    fmt = PICTURE_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise RenderError(f"{path}: unknown picture extension; expected {', '.join(PICTURE_FORMATS)}")
+    image.convert("RGB").save(path, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
+
+
 def save_sheet(path, images, captions=None, columns=None):
-    """Write the contact sheet of `images` (with their captions) as a PNG at `path`."""
-    contact_sheet(images, captions, columns).save(path, format="PNG")
+    """Write the contact sheet of `images` (with their captions) at `path` (.png or .jpg)."""
+    save_picture(contact_sheet(images, captions, columns), path)

@@ -29,7 +29,7 @@ import numpy as np
 from posescript_pipeline.body import canonical, create
 
 from ..images import encode
-from ..pose_files import InputError, amass_rotations, read_betas, PoseFile
+from ..pose_files import InputError, PoseFile, amass_rotations, read_betas, read_sex
 from .base import SPLITS, Candidates, Crop, RecordError, Source
 
 FRAME_RATE_KEYS = ("mocap_framerate", "mocap_frame_rate")
@@ -55,7 +55,7 @@ def subject_of(root, path):
 
 
 def read_sequence(path, fps):
-    """(rotations (N, 52, 3) raw z-up, frames (N,), rate, betas (B,), model type) of one AMASS file, or
+    """(rotations (N, 52, 3) raw z-up, frames (N,), rate, betas (B,), model type, sex) of one AMASS file, or
     InputError; None for a subject-shape file without poses."""
     file = PoseFile(path)
     if not any(k in file.fields for k in POSE_KEYS):
@@ -78,7 +78,7 @@ def read_sequence(path, fps):
     step = rate / fps
     frames = np.unique(np.round(np.arange(0, n, step) if step >= 1 else np.arange(n)).astype(np.int64))
     frames = frames[frames < n]
-    return rotations[frames], frames, rate, betas, MODEL_TYPES.get(width, "smplh")
+    return rotations[frames], frames, rate, betas, MODEL_TYPES.get(width, "smplh"), read_sex(file)
 
 
 class AmassSource(Source):
@@ -91,9 +91,14 @@ class AmassSource(Source):
         self.fps = float(fps)
         self.model_dir = None if model_dir is None else str(model_dir)
 
-    def files(self):
+    def check(self):
         if not self.root.is_dir():
             raise InputError(f"{self.root}: AMASS root folder not found")
+        if not any(self.root.rglob("*.npz")):
+            raise InputError(f"{self.root}: no .npz file anywhere below; expected <dataset>/<subject>/<sequence>.npz")
+
+    def files(self):
+        self.check()
         return sorted(self.root.rglob("*.npz"), key=lambda p: p.relative_to(self.root).as_posix())
 
     def candidates(self, split: str) -> Candidates:
@@ -112,7 +117,7 @@ class AmassSource(Source):
                 continue
             if read is None or len(read[1]) == 0:
                 continue
-            rotations, frames, rate, betas, model_type = read
+            rotations, frames, rate, betas, model_type, sex = read
             body = create(model_dir=self.model_dir, model_type=model_type)
             joints, pose = canonical(rotations, body, up="z", betas=betas)
             b = np.zeros(N_BETAS, np.float32)
@@ -124,7 +129,7 @@ class AmassSource(Source):
                 "sequence_id": np.full(n, rel), "frame": frames.astype(np.int32),
                 "time_s": (frames / rate).astype(np.float32), "pose": pose.astype(np.float32),
                 "betas": np.repeat(b[None], n, axis=0), "joints": joints.astype(np.float32),
-                "model_type": np.full(n, model_type),
+                "model_type": np.full(n, model_type), "sex": np.full(n, sex, dtype="<U6"),
             })
         cat = lambda key, empty: np.concatenate([p[key] for p in parts]) if parts else empty  # noqa: E731
         return Candidates(
@@ -133,7 +138,7 @@ class AmassSource(Source):
             time_s=cat("time_s", np.zeros(0, np.float32)), pose=cat("pose", np.zeros((0, 52, 3), np.float32)),
             betas=cat("betas", np.zeros((0, N_BETAS), np.float32)),
             joints=cat("joints", np.zeros((0, 52, 3), np.float32)),
-            body_model="anny" if self.model_dir is None else "smplx",
+            body_model="anny" if self.model_dir is None else "smplx", sex=cat("sex", np.array([], dtype="<U6")),
             extra={"model_type": cat("model_type", np.array([], dtype=str))}, rejects=rejects)
 
     # ------------------------------------------------------------ renders

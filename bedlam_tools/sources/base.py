@@ -27,8 +27,13 @@ class Candidates:
     betas: np.ndarray        # (N, B) float32 body shape in the source's own parameterisation
     joints: np.ndarray       # (N, 52, 3) float32 canonical joints (y up, hips along +x, pelvis at origin)
     body_model: str          # "anny" or "smplx"
+    sex: np.ndarray | None = None  # (N,) "male", "female" or "" (unknown): the captions' gendered words follow it
     extra: dict = field(default_factory=dict)    # per-row arrays a source needs to make images
     rejects: list = field(default_factory=list)  # [{"id": ..., "reason": ...}] records that could not be read
+
+    def __post_init__(self):
+        if self.sex is None:
+            self.sex = np.full(len(self.ids), "", dtype="<U6")
 
     def __len__(self):
         return len(self.ids)
@@ -38,7 +43,7 @@ class Candidates:
         rows = np.asarray(rows)
         return Candidates(self.ids[rows], self.subject_id[rows], self.sequence_id[rows], self.frame[rows],
                           self.time_s[rows], self.pose[rows], self.betas[rows], self.joints[rows], self.body_model,
-                          {k: v[rows] for k, v in self.extra.items()})
+                          sex=self.sex[rows], extra={k: v[rows] for k, v in self.extra.items()})
 
 
 @dataclass
@@ -62,6 +67,10 @@ class Source(ABC):
     @abstractmethod
     def crop(self, candidates: Candidates, row: int, size: tuple[int, int] = (256, 192)) -> Crop:
         """The (height, width) image crop of one candidate; raises RecordError when impossible."""
+
+    def check(self):
+        """Raise a UserError (one line) now if this source cannot give candidates (a missing folder...), before a
+        build touches its output folder."""
 
     def notes(self, split: str) -> list[str]:
         """Sentences for the dataset card about how this source made the split (after `candidates(split)`),

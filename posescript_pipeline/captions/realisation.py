@@ -14,7 +14,7 @@ from ..aggregation import CaptionOptions, InterpretationGroup, SubjectGroup
 from ..posecodes.kinds import HEAD_ROTATIONS, ORDER_AXIS
 from ..posecodes.record import BOTH, SIDES, Record
 from .templates import (BODY_AT_START, BODY_INSIDE, COMPOUND_WORDS, DETERMINERS, HEAD, ONE_PART, PERSON,
-                        TRANSITIONS, TWO_PARTS)
+                        PRONOUNS_OF_SEX, TRANSITIONS, TWO_PARTS)
 
 _DET_WORDS, _DET_WEIGHTS = zip(*DETERMINERS)
 _VERB_REMOVAL = re.compile(r" (is|are) ")
@@ -157,11 +157,13 @@ def _subject_group(group: SubjectGroup, ctx: Context, with_mode: bool, sentence_
     return "".join(pieces)
 
 
-def write_caption(items, rng: Random, options: CaptionOptions) -> str:
-    """One caption from ordered (possibly aggregated) records; "" when there is nothing to say."""
+def write_caption(items, rng: Random, options: CaptionOptions, sex: str = "") -> str:
+    """One caption from ordered (possibly aggregated) records; "" when there is nothing to say. `sex` ("male",
+    "female", "" unknown) decides the gendered words ("he", "her"): they follow the body, or are neutral."""
     if not items:
         return ""
-    ctx = Context(rng, rng.choices(_DET_WORDS, _DET_WEIGHTS)[0], options)
+    drawn = rng.choices(_DET_WORDS, _DET_WEIGHTS)[0]
+    ctx = Context(rng, PRONOUNS_OF_SEX[sex].get(drawn, drawn), options)
     pieces, with_mode = [], False
     for k, item in enumerate(items):
         transition = rng.choice(TRANSITIONS) if k else ""

@@ -113,6 +113,11 @@ HEAD = {
 }
 
 DETERMINERS = (("the", 0.5), ("their", 0.3), ("his", 0.1), ("her", 0.1))
+SEXES = ("male", "female", "")
+"""The body's sex as captions know it; "" is unknown (or neither: an intermediate body)."""
+PRONOUNS_OF_SEX = {"male": {"her": "his"}, "female": {"his": "her"}, "": {"his": "their", "her": "their"}}
+"""Sex -> the determiners it changes once drawn: gendered words always follow the body, neutral when unknown.
+The draw itself (and so every other word of the caption) stays the published one."""
 PERSON = {"the": "the person", "their": "they", "his": "he", "her": "she"}
 TRANSITIONS = (" while ", ", ", ". ", " and ", " with ")
 # Ways to name the whole body as the subject at the start of a sentence, and inside one.

@@ -190,7 +190,7 @@ def describe_posecodes(m: Measurements, c: Categorised, pose: int, catalogue: Ca
         cat = int(c.categories[pose, i])
         if cat < 0:
             continue
-        out.append({"kind": code.kind, "joints": list(code.joints), "subject": "_".join(filter(None, code.subject_part)),
+        out.append({"kind": code.kind, "joints": list(code.joints), "subject": join_name(*code.subject_part),
                     "value": round(float(m.values[pose, i]), 4), "category": KINDS[code.kind].categories[cat],
                     "eligibility": int(c.eligibility[pose, i])})
     for s, sp in enumerate(catalogue.supers):

@@ -77,7 +77,7 @@ class SceneRenderer:
         return of_bone[bone]
 
     def pose(self, rotvecs, betas):
-        """Vertices (N, V, 3) of one subject (Anny phenotypes `betas`) standing on the floor (lowest vertex at y = 0)."""
+        """Vertices (N, V, 3) of one subject (Anny phenotypes `betas`) on the floor (lowest vertex at y = 0)."""
         vertices = self.body.mesh(rotvecs, betas).vertices
         return vertices - [0.0, 1.0, 0.0] * vertices[..., 1:2].min(axis=1, keepdims=True)
 

@@ -15,7 +15,7 @@ from ..base import SPLITS, Candidates, Crop, RecordError, Source
 from .activities import NAMES
 from .animation import animate, finish
 from .scene import SceneRenderer
-from .subjects import sample_phenotypes, subject_colours
+from .subjects import sample_phenotypes, sex_of, subject_colours
 
 VAL_SHARE = 1 / 6
 SUBJECT_STREAM, SEQUENCE_STREAM, CAMERA_STREAM = 11, 12, 13
@@ -79,7 +79,7 @@ class SyntheticSource(Source):
         return Candidates(ids=ids, subject_id=subject_id, sequence_id=sequence_id, frame=frame,
                           time_s=(frame / self.fps).astype(np.float32), pose=pose,
                           betas=self.phenotypes[subject], joints=joints, body_model="anny",
-                          extra={"activity": names.repeat(self.n_frames)})
+                          sex=sex_of(self.phenotypes[subject]), extra={"activity": names.repeat(self.n_frames)})
 
     # ------------------------------------------------------------ images
 
@@ -110,5 +110,5 @@ class SyntheticSource(Source):
                 rng = np.random.default_rng([self.seed, CAMERA_STREAM, key, pose_key(subject)])
                 look = subject_colours(np.random.default_rng([self.seed, CAMERA_STREAM, pose_key(subject)]))
                 image, box = self._scene.render(v, rng, size, look)
-                out[i] = Crop(encode(image, "jpeg", self.jpeg_quality), box, f"synthetic/{candidates.ids[r]}.jpg")
+                out[i] = Crop(encode(image, "jpeg", self.jpeg_quality), box, f"{candidates.ids[r]}.jpg")
         return out

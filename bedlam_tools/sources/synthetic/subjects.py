@@ -32,3 +32,15 @@ def subject_colours(rng):
     skin = SKIN[rng.integers(len(SKIN))] * rng.uniform(0.92, 1.05)
     clothes = rng.uniform(0.08, 0.9, (3, 3)) * rng.uniform(0.3, 1.0, (3, 1))
     return np.clip(np.vstack([skin, clothes]), 0, 1).astype(np.float32)
+
+
+SEX_OF_GENDER = ((1 / 3, "male"), (2 / 3, ""), (1.0, "female"))
+"""Anny's gender phenotype (0 male, 1 female) -> the sex captions say: up to each bound (an intermediate body
+has neutral words)."""
+
+
+def sex_of(phenotypes: np.ndarray) -> np.ndarray:
+    """(N,) "male", "female" or "" of phenotype rows (PHENOTYPES order)."""
+    gender = np.asarray(phenotypes)[..., PHENOTYPES.index("gender")]
+    bounds, sexes = zip(*SEX_OF_GENDER)
+    return np.array(sexes)[np.searchsorted(bounds, gender, side="left").clip(0, len(sexes) - 1)]

@@ -108,7 +108,8 @@ class SmplxBody(Body):
         joint_segments = segments_from_names(MODEL_JOINT_NAMES[self.model_type], JOINT_SEGMENTS, r"^(left|right)_")
         weights = model.lbs_weights.cpu().numpy()
         joints = model.J_regressor.double().cpu().numpy() @ vertices
-        return label_vertices(vertices, joint_segments[weights.argmax(axis=1)], joints[JOINT_SELECTION[self.model_type]])
+        selected = joints[JOINT_SELECTION[self.model_type]]
+        return label_vertices(vertices, joint_segments[weights.argmax(axis=1)], selected)
 
 
 BODY = SmplxBody

@@ -81,12 +81,12 @@ def show(directory, row_id, output, model_dir):
 
     manifest = read_manifest(directory, "bedlam-script")
     row = read_row(directory, row_id)
-    for key in ("id", "split", "source", "subject_id", "sequence_id", "frame", "time_s", "crop_box"):
+    path = output or f"{row_id.replace('/', '_')}.png"
+    save_picture(row_picture(row, manifest["splits"][row["split"]].get("shape_space", ""), model_dir), path)
+    for key in ("id", "split", "source", "subject_id", "sequence_id", "frame", "time_s", "sex", "crop_box"):
         click.echo(f"{key}: {row[key]}")
     for k, caption in enumerate(row["captions"]):
         click.echo(f"caption {k}: {caption}")
     click.echo("contacts: " + (", ".join(f"{c['part_a']}-{c['part_b']}" for c in row["contacts"]) or "none"))
     click.echo(f"posecodes: {len(row['posecodes'])} describable")
-    path = output or f"{row_id.replace('/', '_')}.png"
-    save_picture(row_picture(row, manifest["splits"][row["split"]].get("shape_space", ""), model_dir), path)
     click.echo(f"picture: {path}")

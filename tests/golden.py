@@ -86,16 +86,22 @@ def library() -> dict:
             "compare": {"texts": compared.texts, "records": compared.records}}
 
 
-def build_rows(out: Path) -> list[dict]:
-    """A small synthetic build (process pool, 2 shards) and its rows, images as sha256."""
-    import pyarrow.parquet as pq
-
+def small_build(out: Path, **engine):
+    """A small synthetic build (2 shards; a process pool unless `engine` says otherwise) into `out`."""
     from bedlam_tools.script_builder import BuildConfig, ScriptBuild
     from bedlam_tools.sources.synthetic import SyntheticSource
 
     config = BuildConfig(split="train", n=24, seed=2, rows_per_shard=12)
     ScriptBuild(config, out, SyntheticSource(seed=2, n_subjects=12, sequences_per_subject=3)).run(
-        workers=2, progress=False)
+        **{"workers": 2, **engine}, progress=False)
+    return out
+
+
+def build_rows(out: Path, **engine) -> list[dict]:
+    """The rows of `small_build`, images as sha256."""
+    import pyarrow.parquet as pq
+
+    small_build(out, **engine)
     rows = []
     for path in sorted((out / "data").glob("*.parquet")):
         for row in pq.read_table(path).to_pylist():

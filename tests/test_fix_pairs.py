@@ -296,3 +296,18 @@ def test_end_to_end_on_the_default_synthetic_build(tmp_path):
     rows = pd.read_parquet(out / "data")
     assert len(rows) > 20 and rows.instructions.map(len).min() >= 1
     assert (out / "card" / "train_examples.png").exists()
+
+
+def test_card_examples_never_show_a_pair_twice():
+    import pyarrow as pa
+
+    from bedlam_tools.fix_card import EXAMPLES, _example_rows
+
+    rows = [("in", "a", "b"), ("in", "b", "a"), ("in", "c", "d"), ("out-other-subject", "e", "f"),
+            ("out-other-subject", "f", "e"), ("in", "g", "h"), ("in", "i", "j"), ("in", "k", "l")]
+    table = pa.table({"pair_type": [t for t, _, _ in rows], "id_a": [a for _, a, _ in rows],
+                      "id_b": [b for _, _, b in rows]})
+    picked = _example_rows(table)
+    pairs = [frozenset((r["id_a"], r["id_b"])) for r in picked]
+    assert len(picked) == min(EXAMPLES, 6) and len(set(pairs)) == len(pairs)
+    assert [r["pair_type"] for r in picked[:2]] == ["in", "out-other-subject"]  # the types in turn

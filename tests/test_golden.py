@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from bedlam_tools import script_builder
 from tests import golden
+from tests.test_script_builder import files, interrupted_after_one_call
 
 
 def _lines(name):
@@ -48,3 +50,19 @@ def test_example_pairs_are_compared_as_before():
 @pytest.mark.slow
 def test_a_small_synthetic_build_writes_the_same_rows(tmp_path):
     _same(json.loads((golden.GOLDEN / "build.json").read_text()), golden.build_rows(tmp_path / "out"))
+
+
+@pytest.mark.slow
+def test_the_same_files_in_one_process_after_an_interruption_and_on_ray(tmp_path, monkeypatch):
+    """Every task runs under the same numeric setup wherever it runs: pixels, contacts and captions do not
+    depend on the worker count, on a resume or on the engine."""
+    pool = files(golden.small_build(tmp_path / "pool"))
+    assert files(golden.small_build(tmp_path / "one", workers=1)) == pool
+    real = script_builder.build_shard
+    monkeypatch.setattr(script_builder, "build_shard", interrupted_after_one_call(real))
+    with pytest.raises(KeyboardInterrupt):
+        golden.small_build(tmp_path / "resumed", workers=1)
+    monkeypatch.setattr(script_builder, "build_shard", real)
+    assert files(golden.small_build(tmp_path / "resumed", workers=1)) == pool
+    pytest.importorskip("ray")
+    assert files(golden.small_build(tmp_path / "ray", engine="ray")) == pool

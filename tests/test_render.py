@@ -133,6 +133,14 @@ def test_cli_single_frame_caption_and_grid(tmp_path):
     assert sheet.width >= 2 * 128 and sheet.height > 2 * 128  # frames 0, 2, 4 in a 2-column sheet
 
 
+def test_cli_writes_the_format_its_file_name_asks_for(tmp_path):
+    jpeg = tmp_path / "pose.jpg"
+    assert run(EXAMPLES / "smplx_params.npz", "-o", jpeg).exit_code == 0
+    assert Image.open(jpeg).format == "JPEG"
+    result = run(EXAMPLES / "smplx_params.npz", "-o", tmp_path / "pose.gif")
+    assert result.exit_code == 2 and "unknown picture extension" in result.output
+
+
 def test_cli_joint_file_is_refused_in_one_line(tmp_path):
     result = run(EXAMPLES / "joints_smpl24.npy", "-o", tmp_path / "x.png")
     assert result.exit_code == 2

@@ -64,6 +64,13 @@ def test_shards_load_in_the_four_readers(built):
     assert data.with_format("numpy")[0]["pose"].shape == (52, 3)
 
 
+def test_the_card_names_the_second_parts_the_sexes_and_the_betas(built):
+    card = (built / "README.md").read_text()
+    assert "| kind | subject | second part | category | share |" in card
+    assert "Sex of the bodies, which the captions' gendered words (he, her) follow: male 0.0%" in card
+    assert "| `betas` | `list<item: float>` | body shape in the source's own parameterisation |" in card
+
+
 def test_the_card_makes_the_folder_a_hub_dataset(built):
     import yaml
     from datasets import Features, load_dataset

@@ -110,4 +110,15 @@ def test_crop_shows_a_person(train):
         centre, border = image[32:96, 24:72].astype(float), np.concatenate([image[:8], image[-8:]]).astype(float)
         assert np.abs(centre.mean((0, 1)) - border.mean((0, 1))).max() > 3 or centre.std() > border.std()
     assert source.crop(train, 5, size=(128, 96)).data == crop.data  # same id, same picture
+    assert crop.path == f"{train.ids[5]}.jpg" and crop.path.startswith("synthetic/s")
     assert "_scene" not in {k for k, v in source.__getstate__().items() if v is not None}
+
+
+def test_the_sex_of_a_subject_follows_its_gender_phenotype(train):
+    from bedlam_tools.sources.synthetic.subjects import sex_of
+
+    gender = train.betas[:, 0]
+    assert set(train.sex) <= {"male", "female", ""}
+    assert (train.sex == "male").any() and (train.sex == "female").any()
+    assert (gender[train.sex == "male"] < 0.34).all() and (gender[train.sex == "female"] > 0.66).all()
+    assert list(sex_of(np.array([[0.1] + [0.5] * 5, [0.5] * 6, [0.9] + [0.5] * 5]))) == ["male", "", "female"]

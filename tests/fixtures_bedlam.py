@@ -1,4 +1,4 @@
-"""A miniature BEDLAM download for the reader's tests (layout: see bedlam_tools/sources/bedlam.py).
+"""A miniature BEDLAM download for the reader's tests (layout: see bedlam_tools/sources/bedlam/__init__.py).
 
 Three scenes: a landscape training scene (30-fps image folder), a "closeup" portrait training scene (6-fps image
 folder `<folder>_6fps/png`, PNGs stored rotated 90 deg counter-clockwise) and a validation scene (one of
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from bedlam_tools.sources.bedlam import SMPLX_PELVIS
+from bedlam_tools.sources.bedlam.points import SMPLX_PELVIS
 from posescript_pipeline.crafted_poses import crafted_rotvecs
 from posescript_pipeline.skeleton import JOINT_INDEX
 

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from bedlam_tools.sources.base import Crop, RecordError
-from bedlam_tools.sources.bedlam import BedlamSource, scaled_box, select_humans
+from bedlam_tools.sources.bedlam import BedlamSource
+from bedlam_tools.sources.bedlam.selection import scaled_box, select_humans
 from posescript_pipeline.body import create
 from posescript_pipeline.orientation import normalise
 from tests.fixtures_bedlam import SCENES, SOURCE_KWARGS, kept_frames, persons, write_bedlam

@@ -1,11 +1,12 @@
 """A miniature BEDLAM download for the reader's tests (layout: see bedlam_tools/sources/bedlam/__init__.py).
 
 Three scenes: a landscape training scene (30-fps image folder), a "closeup" portrait training scene (6-fps image
-folder `<folder>_6fps/png`, PNGs stored rotated 90 deg counter-clockwise) and a validation scene (one of
+folder `<folder>_6fps/png`, PNGs stored rotated 90 deg counter-clockwise, one person with an arm raised overhead)
+and a validation scene (one of
 BEDLAM's validation folders, camera yawed by 30 deg). Images are small (320 x 180, portrait 180 x 320 after
 rotation): a grey background with one coloured rectangle per person, drawn where the person stands (farther
 persons first). Persons are placed from (depth, lateral offset) in front of the camera and face it; their poses
-are the crafted "standing" pose with a smooth wobble and a small root yaw. With the test parameters
+are a crafted pose ("standing" unless said) with a smooth wobble and a small root yaw. With the test parameters
 (`SOURCE_KWARGS`: min_resolution 60 px instead of 224, the images being 4x smaller) each person passes or fails
 the human selection as `expect` says:
 
@@ -65,7 +66,7 @@ SCENES = [
         "sequences": [
             {"name": "seq_000000", "n_frames": 11, "persons": [
                 {"body": "rp_fay_posed_006_0606", "depth": 3.5, "lateral": -0.45, "colour": (220, 40, 40),
-                 "expect": "kept"},
+                 "pose": "right_arm_overhead", "expect": "kept"},
                 {"body": "rp_gus_posed_007_0707", "depth": 3.5, "lateral": 0.45, "colour": (40, 40, 220),
                  "expect": "kept"},
             ]},
@@ -120,19 +121,26 @@ def _lateral(scene, person):
     return person["lateral"]
 
 
-def person_rectangle(scene, person, half_width=0.3, top=1.85, bottom=0.0):
-    """Pixel rectangle (x0, y0, x1, y1) around a standing person, by a plain pinhole in the camera's axes."""
+def pixels(scene, person, points):
+    """(u, v) pixels of motion-frame points (..., 3) (SMPL-X output plus `trans`, y up) by a plain pinhole: the
+    person faces the camera, its +x to the image's right, at `depth` and `lateral` from the camera."""
     fx, fy = _focal_px(scene)
     width, height = scene["size"]
-    x, z = _lateral(scene, person), person["depth"]
-    u0, u1 = fx * (x - half_width) / z + width / 2, fx * (x + half_width) / z + width / 2
-    v0, v1 = fy * (CAMERA_HEIGHT - top) / z + height / 2, fy * (CAMERA_HEIGHT - bottom) / z + height / 2
-    return u0, v0, u1, v1
+    x = _lateral(scene, person) + points[..., 0]
+    y = CAMERA_HEIGHT - points[..., 1]
+    z = person["depth"] - points[..., 2]
+    return fx * x / z + width / 2, fy * y / z + height / 2
 
 
-def motion(length, seed, root_yaw_deg):
-    """(poses (T, 165), trans (T, 3)) SMPL-X: standing, a wobbling left elbow and right knee, small root yaw."""
-    base = crafted_rotvecs("standing")[0].astype(np.float64)
+def person_rectangle(scene, person, half_width=0.3, top=1.85, bottom=0.0):
+    """Pixel rectangle (x0, y0, x1, y1) around a standing person, by the same pinhole."""
+    u, v = pixels(scene, person, np.array([[-half_width, top, 0.0], [half_width, bottom, 0.0]]))
+    return u[0], v[0], u[1], v[1]
+
+
+def motion(length, seed, root_yaw_deg, pose="standing"):
+    """(poses (T, 165), trans (T, 3)) SMPL-X: a crafted pose, a wobbling left elbow and right knee, small root yaw."""
+    base = crafted_rotvecs(pose)[0].astype(np.float64)
     t = np.arange(length)
     body = np.repeat(base[None], length, axis=0)
     body[:, JOINT_INDEX["left_elbow"], 1] = np.radians(-30 - 25 * np.sin(t / 4 + seed))
@@ -204,7 +212,8 @@ def write_bedlam(root):
                 if person["expect"] == "corrupt":
                     (folder / "motion_seq.npz").write_bytes(b"PK\x03\x04 garbage, not a zip archive")
                     continue
-                poses, trans = motion(person.get("length", 20), seed=s + k, root_yaw_deg=10.0 * (k - 1))
+                poses, trans = motion(person.get("length", 20), seed=s + k, root_yaw_deg=10.0 * (k - 1),
+                                      pose=person.get("pose", "standing"))
                 extra = {"motion_info": np.array([{"babel": "stand"}], dtype=object)} \
                     if person.get("object_motion_info") else {"motion_info": np.array(["CMU/01/01", "stand"])}
                 np.savez(folder / "motion_seq.npz", poses=poses, trans=trans, betas=np.linspace(-0.5, 0.5, 11),

@@ -9,10 +9,11 @@ from PIL import Image
 
 from bedlam_tools.sources.base import Crop, RecordError
 from bedlam_tools.sources.bedlam import BedlamSource
+from bedlam_tools.sources.bedlam.points import SMPLX_PELVIS
 from bedlam_tools.sources.bedlam.selection import scaled_box, select_humans
 from posescript_pipeline.body import create
 from posescript_pipeline.orientation import normalise
-from tests.fixtures_bedlam import SCENES, SOURCE_KWARGS, kept_frames, persons, write_bedlam
+from tests.fixtures_bedlam import SCENES, SOURCE_KWARGS, kept_frames, motion, persons, pixels, write_bedlam
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +144,57 @@ def test_closeup_scene_is_portrait_and_uses_its_own_height(cands):
     assert (c.extra["box"][close][:, 3] > 180).all()  # below the landscape height: not clamped to 180
     assert (c.extra["box"][:, 2] <= c.extra["image_wh"][:, 0]).all()
     assert (c.extra["box"][:, 3] <= c.extra["image_wh"][:, 1]).all()
+
+
+def _person_points(cands, points_of):
+    """(candidate split, row, fixture person, pixels (u, v) of points_of(rotations)) of every kept person-frame."""
+    for split, c in cands.items():
+        for scene, seq, k, person in persons(split):
+            if person["expect"] != "kept":
+                continue
+            poses, trans = motion(person.get("length", 20), seed=SCENES.index(scene) + k,
+                                  root_yaw_deg=10.0 * (k - 1), pose=person.get("pose", "standing"))
+            for f in kept_frames(seq, person):
+                row = list(c.ids).index(f"{_prefix(scene, seq, k)}/f{f:04d}")
+                t = f + person.get("start", 0)
+                rot = np.concatenate([poses[t, :66], poses[t, 75:]]).reshape(1, 52, 3)
+                yield split, row, person, pixels(scene, person, points_of(rot)[0] + SMPLX_PELVIS + trans[t])
+
+
+def test_boxes_hold_the_hands_and_feet_without_smplx_files(cands):
+    # the closeup's fay has her right arm overhead: her fingers, not her head, make the top of her box
+    for split, row, person, (u, v) in _person_points(cands, lambda rot: create().joints(rot)):
+        x0, y0, x1, y1 = cands[split].extra["tight_box"][row]
+        assert x0 - 0.5 <= u.min() and u.max() <= x1 + 0.5 and y0 - 0.5 <= v.min() and v.max() <= y1 + 0.5, \
+            (person["body"], (x0, y0, x1, y1), (u.min(), v.min(), u.max(), v.max()))
+
+
+@pytest.mark.slow
+def test_boxes_hold_the_whole_posed_anny_mesh(cands):
+    for split, row, person, (u, v) in _person_points(cands, lambda rot: create().mesh(rot).vertices):
+        x0, y0, x1, y1 = cands[split].extra["tight_box"][row]
+        margin = 0.025 * max(x1 - x0, y1 - y0)  # the box vertices miss the mesh's extremes by up to 2 % of the box
+        assert x0 - margin <= u.min() and u.max() <= x1 + margin and y0 - margin <= v.min() and v.max() <= y1 + margin
+        assert u.min() < x0 + margin and x1 - margin < u.max() and v.min() < y0 + margin and y1 - margin < v.max()
+
+
+@pytest.mark.slow
+def test_the_shipped_box_vertices_are_the_anny_models():
+    import json
+
+    from bedlam_tools.sources.bedlam import box_points
+    from posescript_pipeline.crafted_poses import CRAFTED_POSES, crafted_rotvecs
+
+    body, record = create(), json.loads(box_points.TABLE_PATH.read_text())
+    ids = record["vertices"]
+    assert np.abs(np.array(record["rest"]) - body.rest_vertices[ids]).max() < 1e-5
+    weights = box_points.joint_weights(body)[ids]
+    for w, joints, shipped in zip(weights, record["joints"], record["weights"]):
+        assert joints == np.flatnonzero(w >= box_points.MIN_WEIGHT).tolist()
+        assert np.allclose(shipped, w[joints] / w[joints].sum(), atol=1e-4)
+    poses = np.concatenate([crafted_rotvecs(name) for name in CRAFTED_POSES])
+    _, posed = box_points.posed(poses)
+    assert np.abs(posed - body.mesh(poses).vertices[:, ids]).max() < 0.03  # skinning on the 52 joints only
 
 
 def _colour_share(data, colour):

@@ -40,10 +40,10 @@ or folder name containing "closeup") are portrait: the stored landscape PNG is r
 the sensor is swapped. Image sizes are read per sequence (the first readable image's header; every image of a
 sequence is assumed to share it) instead of the published hard-coded 1280 x 720.
 
-Projection points: with `model_dir` (SMPL-X model files) the posed SMPL-X mesh with the person's betas (every
-`MESH_STRIDE`-th vertex) and its 22 body joints; without, the 22 joints of the Anny skeleton (numpy FK) plus a
-virtual head-top point, placed with the SMPL-X neutral pelvis offset `SMPLX_PELVIS` (zero betas). The tight
-box of a joint-only projection is a little tighter than the mesh box (hands, feet and head are approximated).
+Projection points (`points`): with `model_dir` (SMPL-X model files) the posed SMPL-X mesh with the person's betas
+(every `MESH_STRIDE`-th vertex) and its 22 body joints; without, the box vertices of the posed default Anny mesh
+(`box_points`: fingertips, toes, heels, head top...) and its 22 joints, placed with the SMPL-X neutral pelvis
+offset `SMPLX_PELVIS` (zero betas).
 
 Human selection (per image, over every person with a projected point inside the image and in front of the
 camera; persons with none are "out_of_frame"):
@@ -71,7 +71,7 @@ of that pose (zero betas), Anny FK or the SMPL-X model with `model_dir`. A scene
 be read becomes one reject (with the id prefix of the records it would have given) and the reading goes on.
 
 Modules: `files` (the csv and motion file formats), `layout` (where the files are), `geometry` (the camera model),
-`points` (the projected points of each body), `selection` (boxes and human selection), `reader` (BedlamSource).
+`box_points` and `points` (the projected points of each body), `selection` (boxes and human selection), `reader` (BedlamSource).
 """
 from .files import BedlamLayoutError
 from .reader import BedlamSource

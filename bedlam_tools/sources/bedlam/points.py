@@ -1,19 +1,17 @@
 """The points of each body that are projected for its box and visibility, in the motion frame without `trans`.
 
 With SMPL-X model files: every `MESH_STRIDE`-th vertex of the posed mesh with the person's betas, and the 22 body
-joints. Without: the 22 joints of the Anny skeleton (numpy FK) plus a virtual head-top point, placed with the
-SMPL-X neutral pelvis offset `SMPLX_PELVIS` (zero betas).
+joints. Without: the box vertices of the posed default Anny mesh (`box_points`: fingertips, toes, head top...) and
+its 22 body joints, placed with the SMPL-X neutral pelvis offset `SMPLX_PELVIS` (zero betas).
 """
 import numpy as np
 
-from posescript_pipeline.skeleton import JOINT_INDEX
+from . import box_points
 
 BODY_JOINTS = 22
 SMPLX_PELVIS = np.array([0.0031, -0.3514, 0.0120])
 """Pelvis of the SMPL-X neutral model at zero pose and zero betas (metres, model frame); approximate, used to
-place joint-only projections when no SMPL-X model files are given."""
-HEAD_TOP = 2.0
-"""Virtual head-top point of joint-only projections: head + HEAD_TOP x (head - neck) (about 0.2 m up)."""
+place the Anny points when no SMPL-X model files are given."""
 MESH_STRIDE = 8
 
 
@@ -33,9 +31,7 @@ def smplx_points(body, rotvecs, betas):
     return np.concatenate([vertices, joints], axis=1), joints
 
 
-def anny_points(joints_rel):
-    """Joint-only projection points: 22 body joints + virtual head top, with the SMPL-X pelvis offset."""
-    j = joints_rel[:, :BODY_JOINTS].astype(np.float64)
-    head, neck = j[:, JOINT_INDEX["head"]], j[:, JOINT_INDEX["neck"]]
-    top = head + HEAD_TOP * (head - neck)
-    return np.concatenate([j, top[:, None]], axis=1) + SMPLX_PELVIS, j + SMPLX_PELVIS
+def anny_points(rotvecs):
+    """Anny box vertices and 22 body joints in the motion frame minus trans: (T, P, 3), (T, 22, 3)."""
+    joints, vertices = box_points.posed(rotvecs)
+    return vertices + SMPLX_PELVIS, joints[:, :BODY_JOINTS] + SMPLX_PELVIS

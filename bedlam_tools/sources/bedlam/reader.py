@@ -126,7 +126,7 @@ class BedlamSource(Source):
         if self.model_dir is not None:
             points, body_joints = smplx_points(model, rot, betas)
         else:
-            points, body_joints = anny_points(canonical_raw)
+            points, body_joints = anny_points(rot)
         q = np.concatenate([points, body_joints], axis=1) + trans[rows][:, None]
 
         to_world = body_to_world(body.yaw)

@@ -2,19 +2,18 @@
 
 Three scenes: a landscape training scene (30-fps image folder), a "closeup" portrait training scene (6-fps image
 folder `<folder>_6fps/png`, PNGs stored rotated 90 deg counter-clockwise, one person with an arm raised overhead)
-and a validation scene (one of
-BEDLAM's validation folders, camera yawed by 30 deg). Images are small (320 x 180, portrait 180 x 320 after
-rotation): a grey background with one coloured rectangle per person, drawn where the person stands (farther
-persons first). Persons are placed from (depth, lateral offset) in front of the camera and face it; their poses
-are a crafted pose ("standing" unless said) with a smooth wobble and a small root yaw. With the test parameters
-(`SOURCE_KWARGS`: min_resolution 60 px instead of 224, the images being 4x smaller) each person passes or fails
-the human selection as `expect` says:
+and a validation scene (one of BEDLAM's validation folders, camera yawed by 30 deg). Like BEDLAM, every scene
+draws its bodies from one subject pool: two of the three validation subjects also appear in training scenes.
+Images are small (320 x 180, portrait 180 x 320 after rotation): a grey background with one coloured rectangle per
+person, drawn where the person stands (farther persons first). Persons are placed from (depth, lateral offset) in
+front of the camera and face it; their poses are a crafted pose ("standing" unless said) with a smooth wobble and
+a small root yaw. With the test parameters (`SOURCE_KWARGS`: min_resolution 60 px instead of 224, the images being
+4x smaller) each person passes or fails the human selection as `expect` says:
 
     kept        in front, fully in the image, big enough
     overlap     behind another person whose box covers most of its own
     resolution  20 m away: about 30 px tall
     visibility  standing at the left image border: fewer than 16 of the 22 body joints inside
-    shared      kept by selection, but its subject also appears in a training scene (val only): rejected
     corrupt     its motion file is garbage: one reject for the body
 
 Also: one corrupt PNG (a crop of it must fail), one sequence without its camera csv (a reject), a body whose
@@ -52,7 +51,7 @@ SCENES = [
             {"name": "seq_000001", "n_frames": 11, "persons": [
                 {"body": "rp_dana_posed_004_0404", "depth": 5.0, "lateral": 0.3, "colour": (230, 200, 30),
                  "length": 8, "expect": "kept"},
-                {"body": "rp_shared_posed_009_0909", "depth": 5.0, "pixel_u": -5.0, "colour": (200, 40, 200),
+                {"body": "rp_ivy_posed_009_0909", "depth": 5.0, "pixel_u": -5.0, "colour": (200, 40, 200),
                  "expect": "visibility"},
                 {"body": "rp_eve_posed_005_0505", "depth": 6.0, "lateral": 1.5, "colour": (30, 200, 200),
                  "expect": "corrupt"},
@@ -77,10 +76,12 @@ SCENES = [
         "image_suffix": "", "all_frames": True, "size": (320, 180), "focal": 40.0, "camera": (1000.0, -500.0, 0.0),
         "sequences": [
             {"name": "seq_000000", "n_frames": 11, "persons": [
-                {"body": "rp_hal_posed_008_0808", "depth": 5.0, "lateral": -0.8, "colour": (220, 120, 40),
+                {"body": "rp_hal_posed_008_0808", "depth": 5.0, "lateral": -1.0, "colour": (220, 120, 40),
                  "expect": "kept"},
-                {"body": "rp_shared_posed_009_0910", "depth": 5.0, "lateral": 0.8, "colour": (40, 160, 220),
-                 "expect": "shared"},
+                {"body": "rp_alice_posed_001_0111", "depth": 5.0, "lateral": 0.0, "colour": (40, 160, 220),
+                 "expect": "kept"},
+                {"body": "rp_gus_posed_007_0717", "depth": 5.0, "lateral": 1.0, "colour": (160, 220, 40),
+                 "expect": "kept"},
             ]},
             {"name": "seq_000001", "n_frames": 6, "no_camera": True, "persons": [
                 {"body": "rp_hal_posed_008_0811", "depth": 5.0, "lateral": 0.0, "colour": (220, 120, 40),
@@ -100,6 +101,15 @@ def persons(split=None):
         for seq in scene["sequences"]:
             for k, person in enumerate(seq["persons"]):
                 yield scene, seq, k, person
+
+
+def subject(person):
+    return person["body"].rsplit("_", 1)[0]
+
+
+def subjects(split):
+    """Subjects of every body of the split's scenes (what BEDLAM's be_seq.csv files list)."""
+    return {subject(p) for _, _, _, p in persons(split)}
 
 
 def kept_frames(seq, person):
@@ -206,8 +216,7 @@ def write_bedlam(root):
                 (x, y, z), body_yaw, yaw = _placement(scene, person)
                 rows.append(["", "Body", person["body"], x, y, z, body_yaw, 0, 0,
                              f"start_frame={person.get('start', 0)};texture_body=skin;texture_clothing=cloth"])
-                subject, motion_id = person["body"].rsplit("_", 1)
-                folder = motions / subject / motion_id
+                folder = motions / subject(person) / person["body"].rsplit("_", 1)[1]
                 folder.mkdir(parents=True, exist_ok=True)
                 if person["expect"] == "corrupt":
                     (folder / "motion_seq.npz").write_bytes(b"PK\x03\x04 garbage, not a zip archive")

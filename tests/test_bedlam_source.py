@@ -13,7 +13,8 @@ from bedlam_tools.sources.bedlam.points import SMPLX_PELVIS
 from bedlam_tools.sources.bedlam.selection import scaled_box, select_humans
 from posescript_pipeline.body import create
 from posescript_pipeline.orientation import normalise
-from tests.fixtures_bedlam import SCENES, SOURCE_KWARGS, kept_frames, motion, persons, pixels, write_bedlam
+from tests.fixtures_bedlam import (SCENES, SOURCE_KWARGS, kept_frames, motion, persons, pixels, subject, subjects,
+                                   write_bedlam)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,11 @@ def _prefix(scene, seq, k):
     return f"bedlam/{scene['folder']}/{seq['name']}/p{k}"
 
 
+def _n_kept(split, drop=frozenset()):
+    return sum(len(kept_frames(seq, p)) for _, seq, _, p in persons(split) if p["expect"] == "kept"
+               and subject(p) not in drop)
+
+
 def test_every_person_passes_or_fails_selection_as_designed(source):
     for split in ("train", "val"):
         scanned, rejects = source.scan(split)
@@ -51,18 +57,16 @@ def test_every_person_passes_or_fails_selection_as_designed(source):
             else:
                 frames = kept_frames(seq, person)
                 assert sorted(mine) == [f"{prefix}/f{f:04d}" for f in frames], prefix
-                wanted = {"kept": "", "shared": "subject rp_shared_posed_009 also appears"}.get(expect, expect)
-                assert all(r.startswith(wanted) if wanted else r == "" for r in mine.values()), (prefix, mine)
+                assert all(r == ("" if expect == "kept" else expect) for r in mine.values()), (prefix, mine)
 
 
 def test_candidate_counts_and_stats(source, cands):
-    n_kept = {s: sum(len(kept_frames(seq, p)) for sc, seq, k, p in persons(s) if p["expect"] == "kept")
-              for s in ("train", "val")}
-    assert n_kept == {"train": 11, "val": 3}
-    assert {s: len(c) for s, c in cands.items()} == n_kept
+    assert {s: len(c) for s, c in cands.items()} == {"train": _n_kept("train"), "val": _n_kept("val")} \
+        == {"train": 11, "val": 9}
     assert source.stats["train"] == {"kept": 11, "out_of_frame": 0, "visibility": 3, "resolution": 3, "overlap": 3,
-                                     "shared_subject": 0, "rejects": 1}
-    assert source.stats["val"]["shared_subject"] == 3 and source.stats["val"]["rejects"] == 4
+                                     "shared_subject": 0, "rejects": 1, "person_frames": 20, "scenes": 2,
+                                     "subjects": 8, "subjects_in_other_split": 2}
+    assert source.stats["val"]["shared_subject"] == 0 and source.stats["val"]["rejects"] == 1
     assert source.missing_scenes == ["20221019_3_250_highbmihand"]  # listed, not downloaded: skipped
 
 
@@ -71,7 +75,7 @@ def test_unreadable_records_are_rejected_with_reasons_and_the_rest_is_read(cands
     assert list(train) == ["bedlam/20221010_3_1000_batch01hand/seq_000001/p2"]
     assert "rp_eve_posed_005/0505/motion_seq.npz" in train["bedlam/20221010_3_1000_batch01hand/seq_000001/p2"]
     val = {r["id"]: r["reason"] for r in cands["val"].rejects}
-    assert len(val) == 4 and all(r for r in val.values())
+    assert list(val) == ["bedlam/20221018_3-8_250_batch01hand/seq_000001"]
     # the motion file holding a pickled object array was read (alice's rows exist)
     assert any("/seq_000000/p0/" in i for i in cands["train"].ids)
 
@@ -86,18 +90,25 @@ def test_ids_are_unique_deterministic_and_in_image_then_person_order(root, cands
     assert all(len(a) == len(c) for a in c.extra.values())
 
 
-def test_splits_are_disjoint_by_subject_and_follow_bedlam_scenes(cands):
-    train, val = set(cands["train"].subject_id), set(cands["val"].subject_id)
-    assert not train & val
-    assert val == {"rp_hal_posed_008"}
+def test_the_default_split_is_bedlams_scene_split_and_the_card_reports_the_shared_subjects(source, cands):
+    # like BEDLAM's, the fixture's scenes share one subject pool: a subject-disjoint val would lose 2 of 3 subjects
+    assert subjects("val") & subjects("train") == {"rp_alice_posed_001", "rp_gus_posed_007"}
     assert all(i.startswith("bedlam/20221018_3-8_250_batch01hand/") for i in cands["val"].ids)
-    assert "rp_alice_posed_001" in train  # subject = body name without the motion id
+    assert set(cands["val"].subject_id) == subjects("val")
+    assert "rp_alice_posed_001" in set(cands["train"].subject_id)  # subject = body name without the motion id
+    notes = " ".join(source.notes("val"))
+    assert "Split by scene" in notes and "2 of 3 subjects of this split also appear in train scenes" in notes
 
 
-def test_keeping_shared_subjects_warns(root):
-    with pytest.warns(UserWarning, match="also appear in training"):
-        val = BedlamSource(root, shared_subjects="keep", **SOURCE_KWARGS).candidates("val")
-    assert len(val) == 6 and "rp_shared_posed_009" in set(val.subject_id)
+def test_a_subject_disjoint_val_drops_the_shared_subjects_and_says_how_many(root, cands):
+    src = BedlamSource(root, split_by="subject", **SOURCE_KWARGS)
+    with pytest.warns(UserWarning, match=r"dropped 6 of 9 selected val person-frames"):
+        val = src.candidates("val")
+    assert set(val.subject_id) == {"rp_hal_posed_008"} and len(val) == _n_kept("val", subjects("train"))
+    assert not set(val.subject_id) & set(cands["train"].subject_id)
+    assert src.stats["val"]["shared_subject"] == 6
+    assert "6 of 9 selected person-frames (67 %) dropped" in " ".join(src.notes("val"))
+    assert len(src.candidates("train")) == len(cands["train"])  # train keeps every subject
 
 
 def test_frames_are_6fps_and_times_at_one_sixth_of_a_second(cands):
@@ -195,6 +206,10 @@ def test_the_shipped_box_vertices_are_the_anny_models():
     poses = np.concatenate([crafted_rotvecs(name) for name in CRAFTED_POSES])
     _, posed = box_points.posed(poses)
     assert np.abs(posed - body.mesh(poses).vertices[:, ids]).max() < 0.03  # skinning on the 52 joints only
+
+
+def test_the_card_says_which_body_made_the_boxes(source, cands):
+    assert any("Boxes: the posed default Anny mesh" in n for n in source.notes("train"))
 
 
 def _colour_share(data, colour):
@@ -302,6 +317,7 @@ def test_with_smplx_model_files_the_mesh_is_projected_and_joints_come_from_smplx
     assert len(scanned.ids) == 20 and len(rejects) == 1  # same person-frames before selection
     c = src.candidates("train")
     assert c.body_model == "smplx"
+    assert any("Boxes: the posed SMPL-X mesh with each person's betas" in n for n in src.notes("train"))
     # the synthetic model's joints are the Anny skeleton: same canonical joints as the default backend
     anny = cands["train"]
     common = sorted(set(c.ids) & set(anny.ids))

@@ -51,8 +51,9 @@ def test_bedlam_fixture_build(tmp_path):
                                         .splitlines()) if r["stage"] == "image"]
         assert counts["rows"] == counts["selected"] - len(image_rejects) > 0
         check_rows(read_back(tmp_path / "out", split, tmp_path), counts["rows"])
-    both = pd.read_parquet(tmp_path / "out" / "data")
-    assert not set(both[both.split == "train"].subject_id) & set(both[both.split == "val"].subject_id)
+    card = (tmp_path / "out" / "README.md").read_text()
+    assert "Split by scene" in card and "2 of 3 subjects of this split also appear in train scenes" in card
+    assert "Boxes: the posed default Anny mesh" in card
 
 
 @pytest.mark.slow

@@ -55,11 +55,11 @@ camera; persons with none are "out_of_frame"):
     (scale - 1) x its diagonal / 2 on every side, truncated to integers and clamped to the image. Tight box =
     box of the projected points inside the image (both bounds checked).
 
-Splits: the scene list's split column when present; otherwise BEDLAM's validation scenes (`VALIDATION_SCENES`,
-the four PoseEmbroider uses) are "val" and every other scene is "train". Subjects must not cross splits: the
-subjects of each split are the bodies of its scenes' be_seq.csv files; with `shared_subjects="drop_val"`
-(default) the val records of a subject that also appears in a training scene go to rejects with that reason;
-with "keep" they are kept and a warning is issued.
+Splits (`split_by`): "scene" (default, PoseEmbroider's): the scene list's split column when present; otherwise
+BEDLAM's validation scenes (`layout.VALIDATION_SCENES`) are "val" and every other scene is "train". BEDLAM draws
+every scene's bodies from the same subject pools, so the splits share most subjects; the card says how many.
+"subject": val records of a subject that also appears in a training scene go to rejects with that reason (a
+warning and the card say how many).
 
 Candidates: one row per selected (person, 6-fps frame), ordered by image key ("<image folder>/png/<seq>/
 <file>.png", relative to the images root) then person index (the body's rank in its sequence). Ids
@@ -71,7 +71,8 @@ of that pose (zero betas), Anny FK or the SMPL-X model with `model_dir`. A scene
 be read becomes one reject (with the id prefix of the records it would have given) and the reading goes on.
 
 Modules: `files` (the csv and motion file formats), `layout` (where the files are), `geometry` (the camera model),
-`box_points` and `points` (the projected points of each body), `selection` (boxes and human selection), `reader` (BedlamSource).
+`box_points` and `points` (the projected points of each body), `selection` (boxes and human selection), `reader`
+(BedlamSource), `notes` (the dataset card's sentences).
 """
 from .files import BedlamLayoutError
 from .reader import BedlamSource

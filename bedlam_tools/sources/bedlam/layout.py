@@ -4,6 +4,7 @@ See the package docstring for the layouts. `Layout` resolves paths only; the fil
 """
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .files import BedlamLayoutError, read_csv
@@ -63,10 +64,23 @@ class Layout:
         raise BedlamLayoutError(f"{self.root}: no motion folder; expected {self.root / MOTION_DIRS[0]} "
                                 f"(BEDLAM's neutral_ground_truth_motioninfo) or motion_dir=")
 
+    @cached_property
+    def scene_list(self):
+        """The scene list file, or None."""
+        return next((self.root / name for name in SCENE_LISTS if (self.root / name).is_file()), None)
+
+    @cached_property
+    def split_column(self):
+        """The split column of the scene list ("split" or "set"), or None."""
+        if self.scene_list is None:
+            return None
+        header = read_csv(self.scene_list, ("Folder name", "Scene name"), "scene list")
+        return next((c for c in header[0] if c in ("split", "set")), None) if header else None
+
     def _listed(self):
         """[(folder, scene name, split)] of the scene list, or of the folders holding a be_seq.csv."""
         base = self.images_root
-        listing = next((self.root / name for name in SCENE_LISTS if (self.root / name).is_file()), None)
+        listing = self.scene_list
         if listing is None:
             found = set()
             for csv_path in base.glob("*/be_seq.csv"):
@@ -76,7 +90,7 @@ class Layout:
                 found.add(folder)
             return [(folder, folder, default_split(folder, folder)) for folder in sorted(found)]
         rows = read_csv(listing, ("Folder name", "Scene name"), "scene list")
-        split_col = next((c for c in rows[0] if c in ("split", "set")), None) if rows else None
+        split_col = self.split_column
         entries = []
         for i, row in enumerate(rows):
             folder, name = row["folder name"].strip(), row["scene name"].strip()

@@ -13,10 +13,12 @@ from ..base import SPLITS, Candidates, Crop, RecordError, Source
 from .files import BedlamLayoutError, image_size, read_camera, read_motion, read_sequences
 from .geometry import body_to_world, camera_view, project, unreal_to_opencv
 from .layout import Layout
+from .notes import OTHER_SPLIT, split_notes
 from .points import BODY_JOINTS, anny_points, smplx_points
 from .selection import REASONS, select_all
 
 FRAME_RATE = 30
+SPLIT_BY = ("scene", "subject")
 
 
 @dataclass
@@ -42,21 +44,24 @@ class PersonFrames:
 
 
 class BedlamSource(Source):
-    """The user's BEDLAM download (see the package docstring for the layout and the selection)."""
+    """The user's BEDLAM download (see the package docstring for the layout, the selection and the splits).
+
+    root: the download; motion_dir: the motions when not found from root; model_dir: SMPL-X model files (default:
+    the Anny body); split_by: "scene" or "subject"."""
     name = "bedlam"
 
     def __init__(self, root, model_dir=None, fps=6, overlap=0.3, min_visible_joints=16, min_resolution=224,
-                 scale=1.1, motion_dir=None, shared_subjects="drop_val", image_format="jpeg"):
+                 scale=1.1, motion_dir=None, split_by="scene", image_format="jpeg"):
         self.layout = Layout(root, motion_dir)
         self.model_dir = None if model_dir is None else str(model_dir)
         if FRAME_RATE % int(fps) != 0:
             raise ValueError(f"fps must divide {FRAME_RATE} (BEDLAM renders at {FRAME_RATE} fps), got {fps}")
-        if shared_subjects not in ("drop_val", "keep"):
-            raise ValueError(f"shared_subjects must be 'drop_val' or 'keep', got {shared_subjects!r}")
+        if split_by not in SPLIT_BY:
+            raise ValueError(f"split_by must be one of {', '.join(SPLIT_BY)}, got {split_by!r}")
         self.fps, self.step = int(fps), FRAME_RATE // int(fps)
         self.overlap, self.min_visible_joints = float(overlap), int(min_visible_joints)
         self.min_resolution, self.scale = float(min_resolution), float(scale)
-        self.shared_subjects, self.image_format = shared_subjects, image_format
+        self.split_by, self.image_format = split_by, image_format
         self.stats = {}
 
     def scenes(self):
@@ -192,23 +197,13 @@ class BedlamSource(Source):
         out.reason, out.box = select_all(out.image, out.tight_box, out.image_wh, out.depth, out.visible,
                                          self.overlap, self.min_visible_joints, self.min_resolution, self.scale)
         out.box = list(out.box)
-        if split == "val":
-            self._shared_subjects(out)
+        if split == "val" and self.split_by == "subject":
+            train = self.subjects("train")
+            for i, s in enumerate(out.subject):
+                if s in train and out.reason[i] == "":
+                    out.reason[i] = f"subject {s} also appears in a training scene; dropped from val " \
+                                    "(split_by='subject': the splits share no subject)"
         return out, rejects
-
-    def _shared_subjects(self, out):
-        train = self.subjects("train")
-        shared = sorted({s for s in out.subject if s in train})
-        if not shared:
-            return
-        if self.shared_subjects == "keep":
-            warnings.warn(f"BEDLAM: {len(shared)} validation subject(s) also appear in training scenes "
-                          f"(e.g. {shared[0]}); kept as asked (shared_subjects='keep')")
-            return
-        for i, s in enumerate(out.subject):
-            if s in train and out.reason[i] == "":
-                out.reason[i] = f"subject {s} also appears in a training scene; dropped from val so the splits " \
-                                "share no subject"
 
     def candidates(self, split: str) -> Candidates:
         out, rejects = self.scan(split)
@@ -225,7 +220,14 @@ class BedlamSource(Source):
             else:
                 counts["shared_subject"] += 1
                 rejects.append({"id": out.ids[i], "reason": reason})
-        self.stats[split] = {**counts, "rejects": len(rejects)}
+        mine, others = self.subjects(split), self.subjects(OTHER_SPLIT[split])
+        self.stats[split] = {**counts, "rejects": len(rejects), "person_frames": len(out.ids),
+                             "scenes": sum(s.split == split for s in self.scenes()),
+                             "subjects": len(mine), "subjects_in_other_split": len(mine & others)}
+        if counts["shared_subject"]:
+            warnings.warn(f"BEDLAM: split_by='subject' dropped {counts['shared_subject']} of "
+                          f"{counts['kept'] + counts['shared_subject']} selected val person-frames: their subject "
+                          "also appears in a training scene (BEDLAM's scenes share their subject pools)")
         n = len(kept)
         pick = lambda values, dtype=None: np.array([values[i] for i in kept], dtype=dtype)  # noqa: E731
         n_betas = max([11] + [len(b) for b in out.betas])
@@ -255,6 +257,10 @@ class BedlamSource(Source):
             },
             rejects=rejects,
         )
+
+    def notes(self, split):
+        """The dataset card's sentences on the split (after `candidates(split)`), see `notes.split_notes`."""
+        return split_notes(self, split)
 
     # ------------------------------------------------------------ images
 

@@ -1,14 +1,15 @@
-"""A miniature BEDLAM download for the reader's tests (layout: see bedlam_tools/sources/bedlam/__init__.py).
+"""A miniature BEDLAM download for the reader's tests (layouts: see bedlam_tools/sources/bedlam/__init__.py).
 
-Three scenes: a landscape training scene (30-fps image folder), a "closeup" portrait training scene (6-fps image
-folder `<folder>_6fps/png`, PNGs stored rotated 90 deg counter-clockwise, one person with an arm raised overhead)
-and a validation scene (one of BEDLAM's validation folders, camera yawed by 30 deg). Like BEDLAM, every scene
-draws its bodies from one subject pool: two of the three validation subjects also appear in training scenes.
-Images are small (320 x 180, portrait 180 x 320 after rotation): a grey background with one coloured rectangle per
-person, drawn where the person stands (farther persons first). Persons are placed from (depth, lateral offset) in
-front of the camera and face it; their poses are a crafted pose ("standing" unless said) with a smooth wobble and
-a small root yaw. With the test parameters (`SOURCE_KWARGS`: min_resolution 60 px instead of 224, the images being
-4x smaller) each person passes or fails the human selection as `expect` says:
+Four scenes: a landscape training scene (30-fps image folder), a "closeup" portrait training scene (6-fps image
+folder, PNGs stored rotated 90 deg counter-clockwise, one person with an arm raised overhead), a validation scene
+(one of BEDLAM's validation folders, camera yawed by 30 deg) and a training scene whose folder BEDLAM's list spells
+"20221020-3-8_..." and PoseEmbroider's "20221020_3-8_...". Like BEDLAM, every scene draws its bodies from one
+subject pool: two of the three validation subjects also appear in training scenes. Images are small (320 x 180,
+portrait 180 x 320 after rotation): a grey background with one coloured rectangle per person, drawn where the
+person stands (farther persons first). Persons are placed from (depth, lateral offset) in front of the camera and
+face it; their poses are a crafted pose ("standing" unless said) with a smooth wobble and a small root yaw. With
+the test parameters (`SOURCE_KWARGS`: min_resolution 60 px instead of 224, the images being 4x smaller) each
+person passes or fails the human selection as `expect` says:
 
     kept        in front, fully in the image, big enough
     overlap     behind another person whose box covers most of its own
@@ -19,6 +20,14 @@ a small root yaw. With the test parameters (`SOURCE_KWARGS`: min_resolution 60 p
 Also: one corrupt PNG (a crop of it must fail), one sequence without its camera csv (a reject), a body whose
 motion ends before the sequence (fewer frames), a body with a non-zero start_frame, a motion file holding a
 pickled object array (must still be read), and a scene listed in the scene list but not downloaded.
+
+`write_bedlam(root, layout)` writes one of `LAYOUTS`:
+    bedlam          BEDLAM as downloaded: <root>/<folder>/be_seq.csv and ground_truth/, images in
+                    <root>/<folder>[_6fps]/png, motions in <root>/neutral_ground_truth_motioninfo, BEDLAM's scene
+                    list (no split column); the spelled scene keeps its csv as listed, its images the other way.
+    poseembroider   PoseEmbroider / Multi-HMR: images in <root>/images/{training,validation}/<folder>_{6,30}fps/png,
+                    csv files in <root>/raw/csv/<folder>/, motions and PoseEmbroider's scene list (split and fps
+                    columns, its own spelling) in <root>/raw; the spelled scene's folders are named the other way.
 """
 import csv
 from pathlib import Path
@@ -34,11 +43,14 @@ SOURCE_KWARGS = {"min_resolution": 60}
 BACKGROUND = (128, 128, 128)
 CAMERA_HEIGHT = 1.0  # metres
 PELVIS_HEIGHT = 0.9
+SPELLED = ("20221020-3-8_250_highbmihand_zoom_highSchoolGym_a", "20221020_3-8_250_highbmihand_zoom_highSchoolGym_a")
+"""The zoom-gym-bmi folder as BEDLAM's scene list spells it, and as PoseEmbroider's does."""
+LAYOUTS = ("bedlam", "poseembroider")
 
 SCENES = [
     {
         "folder": "20221010_3_1000_batch01hand", "name": "static-hdri", "split": "train", "closeup": False,
-        "image_suffix": "", "all_frames": True, "size": (320, 180), "focal": 40.0, "camera": (0.0, 0.0, 0.0),
+        "fps": 30, "size": (320, 180), "focal": 40.0, "camera": (0.0, 0.0, 0.0),
         "sequences": [
             {"name": "seq_000000", "n_frames": 11, "corrupt_image": 10, "persons": [
                 {"body": "rp_alice_posed_001_0101", "depth": 5.0, "lateral": 0.0, "colour": (220, 40, 40),
@@ -60,8 +72,7 @@ SCENES = [
     },
     {
         "folder": "20221011_1_250_batch01hand_closeup_suburb_a", "name": "closeup-suburba", "split": "train",
-        "closeup": True, "image_suffix": "_6fps", "all_frames": False, "size": (180, 320), "focal": 30.0,
-        "camera": (200.0, 300.0, 0.0),
+        "closeup": True, "fps": 6, "size": (180, 320), "focal": 30.0, "camera": (200.0, 300.0, 0.0),
         "sequences": [
             {"name": "seq_000000", "n_frames": 11, "persons": [
                 {"body": "rp_fay_posed_006_0606", "depth": 3.5, "lateral": -0.45, "colour": (220, 40, 40),
@@ -73,7 +84,7 @@ SCENES = [
     },
     {
         "folder": "20221018_3-8_250_batch01hand", "name": "static-hdri-frameocc", "split": "val", "closeup": False,
-        "image_suffix": "", "all_frames": True, "size": (320, 180), "focal": 40.0, "camera": (1000.0, -500.0, 0.0),
+        "fps": 30, "size": (320, 180), "focal": 40.0, "camera": (1000.0, -500.0, 0.0),
         "sequences": [
             {"name": "seq_000000", "n_frames": 11, "persons": [
                 {"body": "rp_hal_posed_008_0808", "depth": 5.0, "lateral": -1.0, "colour": (220, 120, 40),
@@ -86,6 +97,16 @@ SCENES = [
             {"name": "seq_000001", "n_frames": 6, "no_camera": True, "persons": [
                 {"body": "rp_hal_posed_008_0811", "depth": 5.0, "lateral": 0.0, "colour": (220, 120, 40),
                  "expect": "no_camera"},
+            ]},
+        ],
+    },
+    {
+        "folder": SPELLED[0], "name": "zoom-gym-bmi", "split": "train", "closeup": False,
+        "fps": 6, "size": (320, 180), "focal": 40.0, "camera": (-800.0, 400.0, 0.0),
+        "sequences": [
+            {"name": "seq_000000", "n_frames": 11, "persons": [
+                {"body": "rp_dana_posed_004_0414", "depth": 5.0, "lateral": -0.3, "colour": (230, 200, 30),
+                 "expect": "kept"},
             ]},
         ],
     },
@@ -184,25 +205,53 @@ def _draw(scene, seq):
     return image.transpose(Image.Transpose.ROTATE_90) if scene["closeup"] else image
 
 
-def write_bedlam(root):
-    """Write the miniature BEDLAM tree under `root`; returns root as a Path."""
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    motions = root / "neutral_ground_truth_motioninfo"
-    with open(root / "bedlam_scene_names.csv", "w", newline="") as f:
+def _folders(scene, layout):
+    """(scene list spelling, csv folder, image folder) of a scene in a layout."""
+    folder = scene["folder"]
+    if folder not in SPELLED:
+        return folder, folder, folder
+    official, embroider = SPELLED
+    return (official, official, embroider) if layout == "bedlam" else (embroider, official, official)
+
+
+def _paths(root, layout):
+    """(scene list path, csv root, image root of a split, motions root) of a layout."""
+    if layout == "bedlam":
+        return root / "bedlam_scene_names.csv", root, lambda split: root, root
+    raw = root / "raw"
+    images = {"train": "training", "val": "validation"}
+    return raw / "custom_bedlam_scene_names.csv", raw / "csv", lambda split: root / "images" / images[split], raw
+
+
+def _write_scene_list(path, layout):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["Folder name", "Scene name"])
-        for scene in SCENES:
-            w.writerow([scene["folder"], scene["name"]])
-        w.writerow(MISSING_SCENE)
+        if layout == "bedlam":
+            w.writerow(["Folder name", "Scene name"])
+            w.writerows([(_folders(s, layout)[0], s["name"]) for s in SCENES] + [MISSING_SCENE])
+        else:
+            w.writerow(["Folder name", "Scene name", "Split", "Available image folder fps"])
+            splits = {"train": "training", "val": "validation"}
+            w.writerows([(_folders(s, layout)[0], s["name"], splits[s["split"]], f"{s['fps']}fps") for s in SCENES]
+                        + [MISSING_SCENE + ("training", "6fps")])
+
+
+def write_bedlam(root, layout="bedlam"):
+    """Write the miniature BEDLAM tree under `root` in one of LAYOUTS; returns root as a Path."""
+    root = Path(root)
+    listing, csv_root, image_root, motions_root = _paths(root, layout)
+    _write_scene_list(listing, layout)
     for s, scene in enumerate(SCENES):
-        gt = root / scene["folder"]
-        images = root / (scene["folder"] + scene["image_suffix"]) / "png"
+        _, csv_folder, image_folder = _folders(scene, layout)
+        suffix = "" if layout == "bedlam" and scene["fps"] == 30 else f"_{scene['fps']}fps"
+        gt = csv_root / csv_folder
+        images = image_root(scene["split"]) / (image_folder + suffix) / "png"
         (gt / "ground_truth" / "camera").mkdir(parents=True, exist_ok=True)
-        rows = []
+        rows = [["", "Comment", "None", 0, 0, 0, 0, 0, 0, "bodies_min=1;bodies_max=3"]]
         for seq in scene["sequences"]:
-            rows.append(["", "Group", "", 0, 0, 0, 0, 0, 0, f"sequence_name={seq['name']};hdri=test"])
-            frames = range(seq["n_frames"]) if scene["all_frames"] else range(0, seq["n_frames"], 5)
+            rows.append(["", "Group", "None", 0, 0, 0, 0, 0, 0, f"sequence_name={seq['name']};hdri=test"])
+            frames = range(0, seq["n_frames"], 30 // scene["fps"])
             (images / seq["name"]).mkdir(parents=True, exist_ok=True)
             picture = _draw(scene, seq)
             for f in frames:
@@ -216,7 +265,8 @@ def write_bedlam(root):
                 (x, y, z), body_yaw, yaw = _placement(scene, person)
                 rows.append(["", "Body", person["body"], x, y, z, body_yaw, 0, 0,
                              f"start_frame={person.get('start', 0)};texture_body=skin;texture_clothing=cloth"])
-                folder = motions / subject(person) / person["body"].rsplit("_", 1)[1]
+                folder = motions_root / "neutral_ground_truth_motioninfo" / subject(person) / \
+                    person["body"].rsplit("_", 1)[1]
                 folder.mkdir(parents=True, exist_ok=True)
                 if person["expect"] == "corrupt":
                     (folder / "motion_seq.npz").write_bytes(b"PK\x03\x04 garbage, not a zip archive")

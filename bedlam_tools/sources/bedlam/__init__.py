@@ -1,14 +1,26 @@
 """BEDLAM reader: the user's BEDLAM download -> candidate poses (selected humans) and image crops.
 
-Layout assumed (BEDLAM v1 as distributed, see `pixelite1201/BEDLAM` `data_processing/`), under `root`
-(or under `root/images/` when `root` holds an `images/` folder):
+Layouts. The csv files are looked for under `csv_root` and the images under `image_root` (both default to `root`),
+each in one of `layout.BASES` (the root itself, images/, csv/, training/, validation/, images/training/,
+images/validation/):
 
-    bedlam_scene_names.csv           optional scene list (also found as custom_bedlam_scene_names.csv or
-                                     scene_names.csv): columns "Folder name", "Scene name" and, optionally, a
-                                     split column ("split": training|train|validation|val; other values are
-                                     skipped) and an fps column (ignored: the frame numbers tell).
-                                     Without the file, every folder holding a be_seq.csv is a scene, named
-                                     after its folder.
+    BEDLAM as distributed (`pixelite1201/BEDLAM` `data_processing/`):
+        <root>/<folder>/be_seq.csv, <root>/<folder>/ground_truth/camera/, <root>/<folder>[_6fps|_30fps]/png/
+        (or all of it under <root>/images/)
+    PoseEmbroider and Multi-HMR (BEDLAM_IMG_DIR and BEDLAM_RAW_DATA_DIR):
+        <image root>/{training,validation}/<folder>_{6,30}fps/png/, <raw>/csv/<folder>/be_seq.csv and
+        ground_truth/camera/, <raw>/neutral_ground_truth_motioninfo/  (root=<raw>, image_root=<image root>)
+
+Scene folders are matched without their fps suffix and with "-" and "_" alike: BEDLAM's list spells
+20221020-3-8_..., PoseEmbroider's 20221020_3-8_..., and downloads differ too; a scene's id keeps the scene list's
+spelling (else its csv folder's). The files:
+
+    bedlam_scene_names.csv           optional scene list in root, the csv root or the image root (also found as
+                                     custom_bedlam_scene_names.csv or scene_names.csv): columns "Folder name",
+                                     "Scene name" and, optionally, a split column ("split" or "set": training|train|
+                                     validation|val; other values are skipped); other columns (fps) are ignored: the
+                                     frame numbers tell. Listed scenes that are not found are warned about. Without a
+                                     list, every scene folder found is a scene.
     <folder>/be_seq.csv              the scene's sequence csv, columns Body, X, Y, Z, Yaw, Comment (others are
                                      ignored). A row whose Comment holds "sequence_name=<seq>" opens a sequence;
                                      the following rows whose Comment holds "start_frame=<n>" are its bodies:
@@ -18,42 +30,36 @@ Layout assumed (BEDLAM v1 as distributed, see `pixelite1201/BEDLAM` `data_proces
                                      one row per 30-fps frame, columns x, y, z (Unreal cm), yaw, pitch, roll
                                      (degrees), focal_length (mm); optional sensor_width, sensor_height (mm,
                                      landscape; default 36 x 20.25). Column names are matched case-insensitively.
-    <folder>/png/<seq>/<seq>_<frame:04d>.png
+    <image folder>/png/<seq>/<seq>_<frame:04d>.png
                                      the images, numbered at 30 fps; a "6fps" download keeps every 5th frame
-                                     with the same numbering. The image folder may also be <folder>_6fps/png or
-                                     <folder>_30fps/png (the csv and camera files stay in <folder>, or are looked
-                                     for in those folders too).
+                                     with the same numbering.
     neutral_ground_truth_motioninfo/<subject>/<motion id>/motion_seq.npz
-                                     (also found under smplx_gt/, or given as `motion_dir`): poses (T, 165)
-                                     SMPL-X axis-angle at 30 fps in the SMPL-X y-up frame, trans (T, 3) metres,
-                                     betas (11,). Other keys (gender, motion_info...) are not read.
+                                     (in root, the csv root or their parents, directly or under smplx_gt/ or
+                                     bedlam_data/smplx_gt/, or given as `motion_dir`): poses (T, 165) SMPL-X
+                                     axis-angle at 30 fps in the SMPL-X y-up frame, trans (T, 3) metres, betas
+                                     (11,). Other keys (gender, motion_info...) are not read.
+
+No scene found, no scene of the split, or no person-frame read from the split's scenes stops the build with one
+line saying what was looked for where (BedlamLayoutError, a UserError).
 
 Per body and image frame f (kept when f % (30 / fps) == 0 and the image exists): motion row = f + start_frame
 (frames past the end of the motion have no person: BEDLAM bodies can stop before the sequence does; they are
 not records and are not reported); camera row = f.
 
-Camera model (BEDLAM's): Unreal -> OpenCV axes (x, y, z) -> (y, -z, x), cm -> m. A motion-frame point Q (the
-SMPL-X output with its `trans`) is placed in the world as Ry(yaw - 90) diag(1, -1, -1) Q + placement, and seen
-from the camera as Rz(-roll [+90 closeup]) Rx(-pitch) Ry(-cam yaw) (world - camera position). Intrinsics:
-f_px = f_mm / sensor_mm * image side, per axis, principal point at the image centre; closeup scenes (scene
-or folder name containing "closeup") are portrait: the stored landscape PNG is rotated 90 deg clockwise and
-the sensor is swapped. Image sizes are read per sequence (the first readable image's header; every image of a
-sequence is assumed to share it) instead of the published hard-coded 1280 x 720.
+Camera model (BEDLAM's, `geometry`): Unreal -> OpenCV axes, cm -> m, body placement, camera rotations, pinhole
+intrinsics from the focal length and the sensor. Closeup scenes (scene or folder name containing "closeup") are
+portrait: the stored landscape PNG is rotated 90 deg clockwise and the sensor is swapped. Image sizes are read per
+sequence (the first readable image's header; every image of a sequence is assumed to share it) instead of the
+published hard-coded 1280 x 720.
 
-Projection points (`points`): with `model_dir` (SMPL-X model files) the posed SMPL-X mesh with the person's betas
-(every `MESH_STRIDE`-th vertex) and its 22 body joints; without, the box vertices of the posed default Anny mesh
-(`box_points`: fingertips, toes, heels, head top...) and its 22 joints, placed with the SMPL-X neutral pelvis
-offset `SMPLX_PELVIS` (zero betas).
+Projected points (`points`): with `model_dir` (SMPL-X model files) the posed SMPL-X mesh with the person's betas
+and its 22 body joints; without, the box vertices of the posed default Anny mesh (`box_points`: fingertips, toes,
+heels, head top...) and its 22 joints, placed with the SMPL-X neutral pelvis offset.
 
-Human selection (per image, over every person with a projected point inside the image and in front of the
-camera; persons with none are "out_of_frame"):
-  * overlap: rejected if, for another person closer to the camera (smaller pelvis depth), the intersection of
-    the two tight boxes exceeds `overlap` x the area of its own tight box;
-  * visibility: at least `min_visible_joints` of the 22 body joints project strictly inside (0, W) x (0, H)
-    in front of the camera;
-  * resolution: the larger side of the scaled box exceeds `min_resolution` px. Scaled box = tight box grown by
-    (scale - 1) x its diagonal / 2 on every side, truncated to integers and clamped to the image. Tight box =
-    box of the projected points inside the image (both bounds checked).
+Human selection (`selection`, PoseEmbroider's criteria per image, over every person with a projected point inside
+the image and in front of the camera; persons with none are "out_of_frame"): overlap with a closer person (pelvis
+depth), at least `min_visible_joints` of the 22 body joints inside the image, scaled box side above
+`min_resolution` px; scaled box = tight box grown by (scale - 1) x its diagonal / 2, truncated, clamped.
 
 Splits (`split_by`): "scene" (default, PoseEmbroider's): the scene list's split column when present; otherwise
 BEDLAM's validation scenes (`layout.VALIDATION_SCENES`) are "val" and every other scene is "train". BEDLAM draws
@@ -62,7 +68,7 @@ every scene's bodies from the same subject pools, so the splits share most subje
 warning and the card say how many).
 
 Candidates: one row per selected (person, 6-fps frame), ordered by image key ("<image folder>/png/<seq>/
-<file>.png", relative to the images root) then person index (the body's rank in its sequence). Ids
+<file>.png", PoseEmbroider's) then person index (the body's rank in its sequence). Ids
 "bedlam/<folder>/<seq>/p<k>/f<frame:04d>", sequence id "<folder>/<seq>/p<k>" (one person's track in one
 camera sequence), subject id = body name without the trailing motion id, frame = 30-fps frame number,
 time_s = frame / 30. Pose: SMPL-X root + 21 body + 2 x 15 hand rotations (jaw and eyes dropped) with the

@@ -34,4 +34,7 @@ def split_notes(source, split):
              f"Boxes: the posed default Anny mesh ({box_points.n_vertices()} extremity vertices: fingertips, toes, "
              "heels, head top...) at each person's SMPL-X pelvis, not the person's own shape (no SMPL-X model files "
              "given).")
-    return [f"{rule} ({stats['scenes']} {split} scene(s) found).", shared, selection, boxes]
+    notes = [f"{rule} ({stats['scenes']} {split} scene(s) found).", shared, selection, boxes]
+    if source.missing_scenes:
+        notes.append(f"Listed but not in the download: {', '.join(source.missing_scenes)}.")
+    return notes

@@ -1,5 +1,6 @@
 """BedlamSource: scan the scenes of a split into person-frames, select humans, make candidates and crops."""
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,7 +13,7 @@ from ...pose_files import InputError
 from ..base import SPLITS, Candidates, Crop, RecordError, Source
 from .files import BedlamLayoutError, image_size, read_camera, read_motion, read_sequences
 from .geometry import body_to_world, camera_view, project, unreal_to_opencv
-from .layout import Layout
+from .layout import VALIDATION_SCENES, Layout
 from .notes import OTHER_SPLIT, split_notes
 from .points import BODY_JOINTS, anny_points, smplx_points
 from .selection import REASONS, select_all
@@ -44,15 +45,15 @@ class PersonFrames:
 
 
 class BedlamSource(Source):
-    """The user's BEDLAM download (see the package docstring for the layout, the selection and the splits).
+    """The user's BEDLAM download (see the package docstring for the layouts, the selection and the splits).
 
-    root: the download; motion_dir: the motions when not found from root; model_dir: SMPL-X model files (default:
-    the Anny body); split_by: "scene" or "subject"."""
+    root: the download; csv_root, image_root, motion_dir: where the csv files, the images or the motions are when
+    not found from root; model_dir: SMPL-X model files (default: the Anny body); split_by: "scene" or "subject"."""
     name = "bedlam"
 
     def __init__(self, root, model_dir=None, fps=6, overlap=0.3, min_visible_joints=16, min_resolution=224,
-                 scale=1.1, motion_dir=None, split_by="scene", image_format="jpeg"):
-        self.layout = Layout(root, motion_dir)
+                 scale=1.1, motion_dir=None, split_by="scene", csv_root=None, image_root=None, image_format="jpeg"):
+        self.layout = Layout(root, csv_root, image_root, motion_dir)
         self.model_dir = None if model_dir is None else str(model_dir)
         if FRAME_RATE % int(fps) != 0:
             raise ValueError(f"fps must divide {FRAME_RATE} (BEDLAM renders at {FRAME_RATE} fps), got {fps}")
@@ -70,7 +71,7 @@ class BedlamSource(Source):
 
     @property
     def missing_scenes(self):
-        """Folders of the scene list that are not in the download (after `scenes()`)."""
+        """Folders of the scene list that are not in the download."""
         return self.layout.missing_scenes
 
     def _sequences(self, scene):
@@ -177,6 +178,7 @@ class BedlamSource(Source):
                 continue
             try:
                 sequences = self._sequences(scene)
+                self.layout.image_dir(scene)
             except InputError as err:
                 rejects.append({"id": f"bedlam/{scene.folder}", "reason": str(err)})
                 continue
@@ -207,6 +209,8 @@ class BedlamSource(Source):
 
     def candidates(self, split: str) -> Candidates:
         out, rejects = self.scan(split)
+        if not out.ids:
+            self._nothing_read(split, rejects)
         order = sorted(range(len(out.ids)), key=lambda i: (out.image[i], out.person[i]))
         counts = {r: 0 for r in ("kept", *REASONS, "shared_subject")}
         kept = []
@@ -257,6 +261,21 @@ class BedlamSource(Source):
             },
             rejects=rejects,
         )
+
+    def _nothing_read(self, split, rejects):
+        """BedlamLayoutError saying what was looked for where, when a split gives no person-frame at all."""
+        scenes = [s for s in self.scenes() if s.split == split]
+        if not scenes:
+            found = ", ".join(f"{n} {x}" for x, n in Counter(s.split for s in self.scenes()).items())
+            expected = (f"the scenes marked {split} in {self.layout.scene_list}" if self.layout.split_column else
+                        f"BEDLAM's validation scenes ({', '.join(VALIDATION_SCENES)})" if split == "val" else
+                        "every scene but BEDLAM's validation scenes")
+            raise BedlamLayoutError(f"{self.layout.root}: no {split} scene found ({found} found); the {split} split "
+                                    f"is {expected}")
+        first = rejects[0]["reason"] if rejects else "no sequence has images"
+        raise BedlamLayoutError(f"{self.layout.root}: no {split} person-frame read from {len(scenes)} scene(s) "
+                                f"({', '.join(s.folder for s in scenes)}): {len(rejects)} reject(s), the first: "
+                                f"{first}")
 
     def notes(self, split):
         """The dataset card's sentences on the split (after `candidates(split)`), see `notes.split_notes`."""

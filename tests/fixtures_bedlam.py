@@ -28,6 +28,7 @@ pickled object array (must still be read), and a scene listed in the scene list 
     poseembroider   PoseEmbroider / Multi-HMR: images in <root>/images/{training,validation}/<folder>_{6,30}fps/png,
                     csv files in <root>/raw/csv/<folder>/, motions and PoseEmbroider's scene list (split and fps
                     columns, its own spelling) in <root>/raw; the spelled scene's folders are named the other way.
+`motions="lockedhead"` writes the motions as BEDLAM's 16-beta download (lockedhead_16betas_motioninfo).
 """
 import csv
 from pathlib import Path
@@ -46,6 +47,8 @@ PELVIS_HEIGHT = 0.9
 SPELLED = ("20221020-3-8_250_highbmihand_zoom_highSchoolGym_a", "20221020_3-8_250_highbmihand_zoom_highSchoolGym_a")
 """The zoom-gym-bmi folder as BEDLAM's scene list spells it, and as PoseEmbroider's does."""
 LAYOUTS = ("bedlam", "poseembroider")
+MOTION_FOLDERS = {"neutral": ("neutral_ground_truth_motioninfo", 11),
+                  "lockedhead": ("lockedhead_16betas_motioninfo", 16)}
 
 SCENES = [
     {
@@ -237,10 +240,11 @@ def _write_scene_list(path, layout):
                         + [MISSING_SCENE + ("training", "6fps")])
 
 
-def write_bedlam(root, layout="bedlam"):
+def write_bedlam(root, layout="bedlam", motions="neutral"):
     """Write the miniature BEDLAM tree under `root` in one of LAYOUTS; returns root as a Path."""
     root = Path(root)
     listing, csv_root, image_root, motions_root = _paths(root, layout)
+    motion_folder, n_betas = MOTION_FOLDERS[motions]
     _write_scene_list(listing, layout)
     for s, scene in enumerate(SCENES):
         _, csv_folder, image_folder = _folders(scene, layout)
@@ -265,8 +269,7 @@ def write_bedlam(root, layout="bedlam"):
                 (x, y, z), body_yaw, yaw = _placement(scene, person)
                 rows.append(["", "Body", person["body"], x, y, z, body_yaw, 0, 0,
                              f"start_frame={person.get('start', 0)};texture_body=skin;texture_clothing=cloth"])
-                folder = motions_root / "neutral_ground_truth_motioninfo" / subject(person) / \
-                    person["body"].rsplit("_", 1)[1]
+                folder = motions_root / motion_folder / subject(person) / person["body"].rsplit("_", 1)[1]
                 folder.mkdir(parents=True, exist_ok=True)
                 if person["expect"] == "corrupt":
                     (folder / "motion_seq.npz").write_bytes(b"PK\x03\x04 garbage, not a zip archive")
@@ -275,7 +278,7 @@ def write_bedlam(root, layout="bedlam"):
                                       pose=person.get("pose", "standing"))
                 extra = {"motion_info": np.array([{"babel": "stand"}], dtype=object)} \
                     if person.get("object_motion_info") else {"motion_info": np.array(["CMU/01/01", "stand"])}
-                np.savez(folder / "motion_seq.npz", poses=poses, trans=trans, betas=np.linspace(-0.5, 0.5, 11),
+                np.savez(folder / "motion_seq.npz", poses=poses, trans=trans, betas=np.linspace(-0.5, 0.5, n_betas),
                          gender=np.array("neutral"), gender_sub=np.array("female"), **extra)
             if not seq.get("no_camera"):
                 cx, cy, cz = scene["camera"]

@@ -10,6 +10,7 @@ from PIL import Image
 
 from bedlam_tools.sources.base import Crop, RecordError
 from bedlam_tools.sources.bedlam import BedlamLayoutError, BedlamSource
+from bedlam_tools.sources.bedlam.layout import BedlamModelError
 from bedlam_tools.sources.bedlam.points import SMPLX_PELVIS
 from bedlam_tools.sources.bedlam.selection import scaled_box, select_humans
 from posescript_pipeline.body import create
@@ -219,6 +220,8 @@ def test_the_shipped_box_vertices_are_the_anny_models():
 
 def test_the_card_says_which_body_made_the_boxes(source, cands):
     assert any("Boxes: the posed default Anny mesh" in n for n in source.notes("train"))
+    assert any("neutral_ground_truth_motioninfo (11 betas of the SMPL-X v1.1 neutral model)" in n
+               for n in source.notes("train"))
 
 
 def _colour_share(data, colour):
@@ -309,7 +312,7 @@ def test_a_layout_with_no_scene_or_no_record_fails_in_one_line_saying_where(embr
                                                 r"validation scenes \(zoom-suburbb-frameocc, static-hdri-frameocc"), \
             pytest.warns(UserWarning, match="2 scene"):
         BedlamSource(only_train, **SOURCE_KWARGS).candidates("val")
-    assert issubclass(BedlamLayoutError, UserError)
+    assert issubclass(BedlamLayoutError, UserError) and issubclass(BedlamModelError, UserError)
 
 
 def test_scene_folders_match_in_both_spellings(source, cands, embroider_root):
@@ -360,7 +363,32 @@ def test_without_scene_list_folders_are_found_and_bad_csv_is_one_reject(tmp_path
         src.candidates("val")
 
 
-# ---------------------------------------------------------------- body models
+# ---------------------------------------------------------------- motions and body models
+
+def test_16_beta_motions_are_found_and_kept_with_their_16_betas(tmp_path):
+    root = write_bedlam(tmp_path, motions="lockedhead")
+    src = BedlamSource(root, **SOURCE_KWARGS)
+    train = src.candidates("train")
+    assert len(train) == 14 and train.betas.shape == (14, 16)
+    assert np.allclose(train.betas, np.linspace(-0.5, 0.5, 16))
+    assert any("lockedhead_16betas_motioninfo (16 betas of the SMPL-X locked-head neutral model)" in n
+               for n in src.notes("train"))
+
+
+def test_smplx_files_must_be_the_model_of_the_motions_betas(root, tmp_path):
+    from tests.test_body import _write_model
+
+    v11, locked = _write_model(tmp_path / "models", "smplx"), _write_model(tmp_path / "models_lockedhead", "smplx")
+    lockedhead = write_bedlam(tmp_path / "lockedhead", motions="lockedhead")
+    with pytest.raises(BedlamModelError, match=r"lockedhead_16betas_motioninfo: motions with 16 betas of the SMPL-X "
+                                               r"locked-head neutral model, but --model-dir .*models is not a "
+                                               r"locked-head model; give the folder unzipped from "
+                                               r"smplx_lockedhead_20230207.zip"):
+        BedlamSource(lockedhead, model_dir=v11, **SOURCE_KWARGS).candidates("train")
+    with pytest.raises(BedlamModelError, match=r"11 betas of the SMPL-X v1.1 .* models_smplx_v1_1.zip"):
+        BedlamSource(root, model_dir=locked, **SOURCE_KWARGS).candidates("train")
+    assert len(BedlamSource(lockedhead, model_dir=locked, **SOURCE_KWARGS).candidates("train")) > 0
+
 
 def test_with_smplx_model_files_the_mesh_is_projected_and_joints_come_from_smplx(root, cands):
     from tests.test_body import _write_model

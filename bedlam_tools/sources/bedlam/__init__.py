@@ -33,11 +33,16 @@ spelling (else its csv folder's). The files:
     <image folder>/png/<seq>/<seq>_<frame:04d>.png
                                      the images, numbered at 30 fps; a "6fps" download keeps every 5th frame
                                      with the same numbering.
-    neutral_ground_truth_motioninfo/<subject>/<motion id>/motion_seq.npz
-                                     (in root, the csv root or their parents, directly or under smplx_gt/ or
-                                     bedlam_data/smplx_gt/, or given as `motion_dir`): poses (T, 165) SMPL-X
-                                     axis-angle at 30 fps in the SMPL-X y-up frame, trans (T, 3) metres, betas
-                                     (11,). Other keys (gender, motion_info...) are not read.
+    <motions>/<subject>/<motion id>/motion_seq.npz
+                                     <motions> = `motion_dir`, else the first of `layout.MOTION_FOLDERS` found in
+                                     root, the csv root or their parents (directly or under smplx_gt/ or
+                                     bedlam_data/smplx_gt/): neutral_ground_truth_motioninfo (11 betas, SMPL-X
+                                     v1.1), then lockedhead_16betas_motioninfo (16 betas, the SMPL-X locked-head
+                                     model; a `motion_dir` whose name holds "lockedhead" is read as that).
+                                     poses (T, 165) SMPL-X axis-angle at 30 fps in the SMPL-X y-up frame, trans
+                                     (T, 3) metres, betas (the first 11 or 16 are kept). Other keys are not read.
+                                     With `model_dir`, its path must say the same model ("lockedhead" in it for the
+                                     16-beta motions, not for the others) or the build stops (BedlamModelError).
 
 No scene found, no scene of the split, or no person-frame read from the split's scenes stops the build with one
 line saying what was looked for where (BedlamLayoutError, a UserError).
@@ -81,6 +86,7 @@ Modules: `files` (the csv and motion file formats), `layout` (where the files ar
 (BedlamSource), `notes` (the dataset card's sentences).
 """
 from .files import BedlamLayoutError
+from .layout import BedlamModelError
 from .reader import BedlamSource
 
-__all__ = ["BedlamLayoutError", "BedlamSource"]
+__all__ = ["BedlamLayoutError", "BedlamModelError", "BedlamSource"]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from posescript_pipeline.errors import UserError
+
 from .files import BedlamLayoutError, read_csv
 
 SCENE_LISTS = ("bedlam_scene_names.csv", "custom_bedlam_scene_names.csv", "scene_names.csv")
@@ -23,9 +25,46 @@ BASES = ("", "images", "csv", "training", "validation", "images/training", "imag
 """Folders, under the csv root and under the image root, that may hold scene folders: BEDLAM keeps them in its
 root (or images/); PoseEmbroider and Multi-HMR keep the images in training/ and validation/, the csv files in csv/."""
 IMAGE_FOLDER_SUFFIXES = ("", "_6fps", "_30fps")
-MOTION_DIRS = ("neutral_ground_truth_motioninfo", "smplx_gt/neutral_ground_truth_motioninfo",
-               "bedlam_data/smplx_gt/neutral_ground_truth_motioninfo")
+MOTION_BASES = ("", "smplx_gt", "bedlam_data/smplx_gt")
 FRAME_NUMBER = re.compile(r"_(\d+)\.png$", re.IGNORECASE)
+
+
+class BedlamModelError(UserError):
+    """The SMPL-X model files given are not the model the motion files' betas belong to."""
+
+
+@dataclass(frozen=True)
+class MotionFolder:
+    """A BEDLAM ground-truth motion download: <name>/<subject>/<motion id>/motion_seq.npz."""
+    name: str
+    model: str        # the body model its betas belong to
+    betas: int
+    model_file: str   # where that model comes from (smpl-x.is.tue.mpg.de)
+    locked_head: bool
+
+    def check_model_dir(self, model_dir, motions):
+        """BedlamModelError unless `model_dir` (None: no SMPL-X files) is the model of these betas, told by its path
+        (the locked-head download unzips to models_lockedhead/)."""
+        if model_dir is not None and ("lockedhead" in str(model_dir).lower()) != self.locked_head:
+            raise BedlamModelError(f"{motions}: motions with {self.betas} betas of the {self.model}, but --model-dir "
+                                   f"{model_dir} is {'not ' if self.locked_head else ''}a locked-head model; give the "
+                                   f"folder unzipped from {self.model_file}")
+
+
+MOTION_FOLDERS = (
+    MotionFolder("neutral_ground_truth_motioninfo", "SMPL-X v1.1 neutral model", 11,
+                 "models_smplx_v1_1.zip (smplx/SMPLX_NEUTRAL.npz)", False),
+    MotionFolder("lockedhead_16betas_motioninfo", "SMPL-X locked-head neutral model", 16,
+                 "smplx_lockedhead_20230207.zip (models_lockedhead/smplx/SMPLX_NEUTRAL.npz)", True),
+)
+"""BEDLAM's motion downloads, in the order they are looked for."""
+
+
+def motion_folder(path):
+    """The MotionFolder of a motion directory: by its name (a name holding "lockedhead" is the 16-beta one)."""
+    name = Path(path).name.lower()
+    return next((m for m in MOTION_FOLDERS if m.name == name),
+                MOTION_FOLDERS[1] if "lockedhead" in name else MOTION_FOLDERS[0])
 
 
 def split_suffix(folder):
@@ -196,14 +235,16 @@ class Layout:
         found = next((f for f in self.image_folders.get(scene_key(folder), []) if f.name == folder), None)
         return (found.parent if found else self.image_root) / key
 
-    def motion_root(self):
-        """`motion_dir`, else the first of MOTION_DIRS found in root, the csv root or their parents."""
+    def motions(self):
+        """(motion directory, MotionFolder): `motion_dir`, else the first MOTION_FOLDERS found from the roots."""
         if self.motion_dir is not None:
-            return self.motion_dir
-        tried = [r / rel for r in dict.fromkeys((self.root, self.csv_root, self.root.parent, self.csv_root.parent))
-                 for rel in MOTION_DIRS]
-        found = next((path for path in tried if path.is_dir()), None)
-        if found is None:
-            raise BedlamLayoutError(f"{self.root}: no motion folder; looked for {', '.join(map(str, tried))} "
-                                    "(BEDLAM's neutral_ground_truth_motioninfo); give motion_dir=")
-        return found
+            return self.motion_dir, motion_folder(self.motion_dir)
+        roots = dict.fromkeys((self.root, self.csv_root, self.root.parent, self.csv_root.parent))
+        tried = [r / base for r in roots for base in MOTION_BASES]
+        for kind in MOTION_FOLDERS:
+            for where in tried:
+                if (where / kind.name).is_dir():
+                    return where / kind.name, kind
+        raise BedlamLayoutError(f"{self.root}: no motion folder; looked for "
+                                f"{' or '.join(m.name for m in MOTION_FOLDERS)} in {', '.join(map(str, tried))} "
+                                "(BEDLAM's ground-truth motions); give motion_dir=")

@@ -1,5 +1,5 @@
 """The dataset card's sentences on a BEDLAM split: how it was split, what the human selection kept, which body made
-the boxes."""
+the boxes and which motions gave the poses."""
 from . import box_points
 from .layout import VALIDATION_SCENES
 from .points import MESH_STRIDE
@@ -34,7 +34,9 @@ def split_notes(source, split):
              f"Boxes: the posed default Anny mesh ({box_points.n_vertices()} extremity vertices: fingertips, toes, "
              "heels, head top...) at each person's SMPL-X pelvis, not the person's own shape (no SMPL-X model files "
              "given).")
-    notes = [f"{rule} ({stats['scenes']} {split} scene(s) found).", shared, selection, boxes]
+    motions, kind = source.motions
+    notes = [f"{rule} ({stats['scenes']} {split} scene(s) found).", shared, selection, boxes,
+             f"Motions and betas: {motions.name} ({kind.betas} betas of the {kind.model})."]
     if source.missing_scenes:
         notes.append(f"Listed but not in the download: {', '.join(source.missing_scenes)}.")
     return notes

@@ -63,7 +63,7 @@ class BedlamSource(Source):
         self.overlap, self.min_visible_joints = float(overlap), int(min_visible_joints)
         self.min_resolution, self.scale = float(min_resolution), float(scale)
         self.split_by, self.image_format = split_by, image_format
-        self.stats = {}
+        self.stats, self.motions = {}, None  # motions: (directory, MotionFolder), found by the first scan
 
     def scenes(self):
         """Every scene of the download (see `Layout.scenes`)."""
@@ -105,13 +105,24 @@ class BedlamSource(Source):
             return (h, w, rotate) if rotate else (w, h, rotate)
         raise BedlamLayoutError(f"{scene.image_dir / seq}: no readable image ({last})")
 
-    def _body_frames(self, scene, seq, k, body, cam, size, frames, motion_root, out, rejects):
+    def _motions(self):
+        """(motion directory, MotionFolder), found once; BedlamModelError when `model_dir` is not the model of its
+        betas."""
+        if self.motions is None:
+            path, kind = self.layout.motions()
+            kind.check_model_dir(self.model_dir, path)
+            self.motions = path, kind
+        return self.motions
+
+    def _body_frames(self, scene, seq, k, body, cam, size, frames, out, rejects):
         prefix = f"bedlam/{scene.folder}/{seq}/p{k}"
+        motions, kind = self._motions()
         try:
-            rotations, trans, betas = read_motion(motion_root / body.subject / body.motion / "motion_seq.npz")
+            rotations, trans, betas = read_motion(motions / body.subject / body.motion / "motion_seq.npz")
         except InputError as err:
             rejects.append({"id": prefix, "reason": str(err)})
             return
+        betas = betas[:kind.betas]  # as BEDLAM reads them (a file may hold more)
         numbers = np.array(list(frames), dtype=np.int64)
         rows = numbers + body.start_frame
         ok = (rows >= 0) & (rows < len(rotations))
@@ -172,7 +183,6 @@ class BedlamSource(Source):
         if split not in SPLITS:
             raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
         out, rejects = PersonFrames(), []
-        motion_root = None
         for scene in self.scenes():
             if scene.split != split:
                 continue
@@ -182,8 +192,6 @@ class BedlamSource(Source):
             except InputError as err:
                 rejects.append({"id": f"bedlam/{scene.folder}", "reason": str(err)})
                 continue
-            if sequences and motion_root is None:
-                motion_root = self.layout.motion_root()
             for seq, bodies in sequences:
                 try:
                     cam = read_camera(self.layout.camera_csv(scene, seq))
@@ -195,7 +203,7 @@ class BedlamSource(Source):
                 if not frames:
                     continue
                 for k, body in enumerate(bodies):
-                    self._body_frames(scene, seq, k, body, cam, size, frames, motion_root, out, rejects)
+                    self._body_frames(scene, seq, k, body, cam, size, frames, out, rejects)
         out.reason, out.box = select_all(out.image, out.tight_box, out.image_wh, out.depth, out.visible,
                                          self.overlap, self.min_visible_joints, self.min_resolution, self.scale)
         out.box = list(out.box)

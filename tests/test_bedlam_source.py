@@ -14,6 +14,7 @@ from bedlam_tools.sources.bedlam.layout import BedlamModelError
 from bedlam_tools.sources.bedlam.points import SMPLX_PELVIS
 from bedlam_tools.sources.bedlam.selection import scaled_box, select_humans
 from posescript_pipeline.body import create
+from posescript_pipeline.body.backends.smplx import ModelFilesError
 from posescript_pipeline.errors import UserError
 from posescript_pipeline.orientation import normalise
 from tests.fixtures_bedlam import (MISSING_SCENE, SCENES, SOURCE_KWARGS, SPELLED, kept_frames, motion, persons,
@@ -220,7 +221,7 @@ def test_the_shipped_box_vertices_are_the_anny_models():
 
 def test_the_card_says_which_body_made_the_boxes(source, cands):
     assert any("Boxes: the posed default Anny mesh" in n for n in source.notes("train"))
-    assert any("neutral_ground_truth_motioninfo (11 betas of the SMPL-X v1.1 neutral model)" in n
+    assert any("neutral_ground_truth_motioninfo (11 betas of the SMPL-X v1.1 model)" in n
                for n in source.notes("train"))
 
 
@@ -371,7 +372,7 @@ def test_16_beta_motions_are_found_and_kept_with_their_16_betas(tmp_path):
     train = src.candidates("train")
     assert len(train) == 14 and train.betas.shape == (14, 16)
     assert np.allclose(train.betas, np.linspace(-0.5, 0.5, 16))
-    assert any("lockedhead_16betas_motioninfo (16 betas of the SMPL-X locked-head neutral model)" in n
+    assert any("lockedhead_16betas_motioninfo (16 betas of the SMPL-X locked-head model)" in n
                for n in src.notes("train"))
 
 
@@ -381,12 +382,19 @@ def test_smplx_files_must_be_the_model_of_the_motions_betas(root, tmp_path):
     v11, locked = _write_model(tmp_path / "models", "smplx"), _write_model(tmp_path / "models_lockedhead", "smplx")
     lockedhead = write_bedlam(tmp_path / "lockedhead", motions="lockedhead")
     with pytest.raises(BedlamModelError, match=r"lockedhead_16betas_motioninfo: motions with 16 betas of the SMPL-X "
-                                               r"locked-head neutral model, but --model-dir .*models is not a "
+                                               r"locked-head model, but --model-dir .*models is not a "
                                                r"locked-head model; give the folder unzipped from "
                                                r"smplx_lockedhead_20230207.zip"):
         BedlamSource(lockedhead, model_dir=v11, **SOURCE_KWARGS).candidates("train")
     with pytest.raises(BedlamModelError, match=r"11 betas of the SMPL-X v1.1 .* models_smplx_v1_1.zip"):
         BedlamSource(root, model_dir=locked, **SOURCE_KWARGS).candidates("train")
+    assert len(BedlamSource(lockedhead, model_dir=locked, **SOURCE_KWARGS).candidates("train")) > 0
+    # a motion file that names its gender asks for that model
+    alice = lockedhead / "lockedhead_16betas_motioninfo/rp_alice_posed_001/0101/motion_seq.npz"
+    np.savez(alice, **{**np.load(alice, allow_pickle=True), "gender": np.array("female")})
+    with pytest.raises(ModelFilesError, match=r"smplx/SMPLX_FEMALE.npz"):
+        BedlamSource(lockedhead, model_dir=locked, **SOURCE_KWARGS).candidates("train")
+    shutil.copy(locked / "smplx/SMPLX_NEUTRAL.npz", locked / "smplx/SMPLX_FEMALE.npz")
     assert len(BedlamSource(lockedhead, model_dir=locked, **SOURCE_KWARGS).candidates("train")) > 0
 
 

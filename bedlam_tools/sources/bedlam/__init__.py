@@ -40,9 +40,12 @@ spelling (else its csv folder's). The files:
                                      v1.1), then lockedhead_16betas_motioninfo (16 betas, the SMPL-X locked-head
                                      model; a `motion_dir` whose name holds "lockedhead" is read as that).
                                      poses (T, 165) SMPL-X axis-angle at 30 fps in the SMPL-X y-up frame, trans
-                                     (T, 3) metres, betas (the first 11 or 16 are kept). Other keys are not read.
-                                     With `model_dir`, its path must say the same model ("lockedhead" in it for the
-                                     16-beta motions, not for the others) or the build stops (BedlamModelError).
+                                     (T, 3) metres, betas (the first 11 or 16 are kept), optional gender (neutral,
+                                     male, female; default neutral). Other keys are not read. With `model_dir`, its
+                                     path must say the same model ("lockedhead" in it for the 16-beta motions, not
+                                     for the others) or the build stops (BedlamModelError); the boxes pose the
+                                     model of the motion's gender (its file must be there), the canonical joints
+                                     the neutral one.
 
 No scene found, no scene of the split, or no person-frame read from the split's scenes stops the build with one
 line saying what was looked for where (BedlamLayoutError, a UserError).

@@ -17,6 +17,7 @@ from ..base import RecordError
 SEQUENCE_COLUMNS = ("Body", "X", "Y", "Z", "Yaw", "Comment")
 CAMERA_COLUMNS = ("x", "y", "z", "yaw", "pitch", "roll", "focal_length")
 SENSOR_COLUMNS = ("sensor_width", "sensor_height")
+GENDERS = ("neutral", "male", "female")
 
 
 class BedlamLayoutError(InputError):
@@ -122,13 +123,18 @@ class _MotionFile(PoseFile):
             raise InputError(f"{self.path}: file not found")
         try:
             with np.load(path, allow_pickle=False) as data:
-                return {key: data[key] for key in self.KEYS if key in data.files}
+                fields = {key: data[key] for key in self.KEYS if key in data.files}
+                if "gender" in data.files and data["gender"].dtype.kind in "US":  # a header read: not pickled
+                    fields["gender"] = data["gender"]
+                return fields
         except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
             raise InputError(f"{self.path}: could not be read ({type(err).__name__}: {err})".splitlines()[0])
 
 
 def read_motion(path):
-    """(rotations (T, 52, 3) float64 raw, trans (T, 3), betas (B,)) of a BEDLAM motion file, or InputError."""
+    """(rotations (T, 52, 3) float64 raw, trans (T, 3), betas (B,), gender) of a BEDLAM motion file, or InputError.
+
+    gender: the file's "gender" field (one of GENDERS), "neutral" when it has none (or a pickled one)."""
     file = _MotionFile(path)
     for key in _MotionFile.KEYS:
         if key not in file.fields:
@@ -141,7 +147,10 @@ def read_motion(path):
     file.check_finite("trans", trans)
     betas = read_betas(file)
     betas = betas if betas.ndim == 1 else betas[0]
-    return rotations, trans, betas.astype(np.float32)
+    gender = str(file.fields.get("gender", np.array("neutral")).reshape(-1)[0]).lower()
+    if gender not in GENDERS:
+        file.fail("gender", f"is {gender!r}; expected {', '.join(GENDERS)}")
+    return rotations, trans, betas.astype(np.float32), gender
 
 
 def image_size(path):

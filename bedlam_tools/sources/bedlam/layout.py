@@ -52,9 +52,9 @@ class MotionFolder:
 
 
 MOTION_FOLDERS = (
-    MotionFolder("neutral_ground_truth_motioninfo", "SMPL-X v1.1 neutral model", 11,
+    MotionFolder("neutral_ground_truth_motioninfo", "SMPL-X v1.1 model", 11,
                  "models_smplx_v1_1.zip (smplx/SMPLX_NEUTRAL.npz)", False),
-    MotionFolder("lockedhead_16betas_motioninfo", "SMPL-X locked-head neutral model", 16,
+    MotionFolder("lockedhead_16betas_motioninfo", "SMPL-X locked-head model", 16,
                  "smplx_lockedhead_20230207.zip (models_lockedhead/smplx/SMPLX_NEUTRAL.npz)", True),
 )
 """BEDLAM's motion downloads, in the order they are looked for."""

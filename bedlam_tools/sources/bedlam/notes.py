@@ -29,8 +29,8 @@ def split_notes(source, split):
     selection = (f"Human selection (overlap with a closer person <= {source.overlap:g}, >= "
                  f"{source.min_visible_joints} of 22 joints in the image, scaled box side > {source.min_resolution:g} "
                  f"px): {stats['kept']} of {stats['person_frames']} person-frames kept; rejected: {rejected}.")
-    boxes = (f"Boxes: the posed SMPL-X mesh with each person's betas (every {MESH_STRIDE}th vertex), model files "
-             f"{source.model_dir}." if source.model_dir else
+    boxes = (f"Boxes: the posed SMPL-X mesh with each person's betas and gender (every {MESH_STRIDE}th vertex), "
+             f"model files {source.model_dir}." if source.model_dir else
              f"Boxes: the posed default Anny mesh ({box_points.n_vertices()} extremity vertices: fingertips, toes, "
              "heels, head top...) at each person's SMPL-X pelvis, not the person's own shape (no SMPL-X model files "
              "given).")

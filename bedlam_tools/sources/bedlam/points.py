@@ -1,8 +1,9 @@
 """The points of each body that are projected for its box and visibility, in the motion frame without `trans`.
 
-With SMPL-X model files: every `MESH_STRIDE`-th vertex of the posed mesh with the person's betas, and the 22 body
-joints. Without: the box vertices of the posed default Anny mesh (`box_points`: fingertips, toes, head top...) and
-its 22 body joints, placed with the SMPL-X neutral pelvis offset `SMPLX_PELVIS` (zero betas).
+With SMPL-X model files: every `MESH_STRIDE`-th vertex of the posed mesh with the person's betas (the model of
+the motion's gender), and the 22 body joints. Without: the box vertices of the posed default Anny mesh
+(`box_points`: fingertips, toes, head top...) and its 22 body joints, placed with the SMPL-X neutral pelvis offset
+`SMPLX_PELVIS` (zero betas).
 """
 import numpy as np
 

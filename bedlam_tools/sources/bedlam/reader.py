@@ -118,7 +118,7 @@ class BedlamSource(Source):
         prefix = f"bedlam/{scene.folder}/{seq}/p{k}"
         motions, kind = self._motions()
         try:
-            rotations, trans, betas = read_motion(motions / body.subject / body.motion / "motion_seq.npz")
+            rotations, trans, betas, gender = read_motion(motions / body.subject / body.motion / "motion_seq.npz")
         except InputError as err:
             rejects.append({"id": prefix, "reason": str(err)})
             return
@@ -137,11 +137,12 @@ class BedlamSource(Source):
         rot = rotations[rows]
         width, height, rotate = size
 
-        # projection points in the motion frame (SMPL-X output with trans = 0)
-        model = create(model_dir=self.model_dir, model_type="smplx")
-        canonical_raw = model.joints(rot)
+        # canonical joints: the neutral body; projection points in the motion frame (SMPL-X output with trans = 0):
+        # the model of the motion's gender, whose betas they are
+        canonical_raw = create(model_dir=self.model_dir, model_type="smplx").joints(rot)
         if self.model_dir is not None:
-            points, body_joints = smplx_points(model, rot, betas)
+            points, body_joints = smplx_points(create(model_dir=self.model_dir, model_type="smplx", gender=gender),
+                                               rot, betas)
         else:
             points, body_joints = anny_points(rot)
         q = np.concatenate([points, body_joints], axis=1) + trans[rows][:, None]

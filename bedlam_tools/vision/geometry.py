@@ -42,28 +42,33 @@ def to_image(points: np.ndarray, regions: np.ndarray) -> np.ndarray:
 
 def crop(image: Image.Image, region: np.ndarray, size: int, border: str = "zero") -> np.ndarray:
     """The region of an RGB image resampled (bilinear) to (size, size, 3) float32 in [0, 1]; outside the image
-    black ("zero") or the nearest edge pixel ("replicate")."""
+    black ("zero") or the nearest edge pixel ("replicate"). Only the part of the image under the region is read."""
     cx, cy, side, angle = region
     factor = int(side / (REDUCE_ABOVE * size))
     if factor >= 2:
         image = image.reduce(factor)
         cx, cy, side = cx / factor, cy / factor, side / factor
-    pixels = np.asarray(image, np.float32) / 255.0
-    h, w = pixels.shape[:2]
     u = (np.arange(size) + 0.5) / size - 0.5
     r = rotation(angle) * side
-    x = cx + r[0, 0] * u[None] + r[0, 1] * u[:, None] - 0.5   # sample positions in pixel-centre coordinates
-    y = cy + r[1, 0] * u[None] + r[1, 1] * u[:, None] - 0.5
-    x0, y0 = np.floor(x), np.floor(y)
-    fx, fy = (x - x0)[..., None], (y - y0)[..., None]
+    x = cx + r[0, 0] * u[None] + r[0, 1] * u[:, None]   # output pixel centres in the image (pixel i: [i, i + 1))
+    y = cy + r[1, 0] * u[None] + r[1, 1] * u[:, None]
+    (w, h), margin = image.size, 2                      # margin: the bilinear neighbours
+    left, top = int(np.clip(np.floor(x.min()) - margin, 0, w - 1)), int(np.clip(np.floor(y.min()) - margin, 0, h - 1))
+    right = int(np.clip(np.ceil(x.max()) + margin, left + 1, w))
+    bottom = int(np.clip(np.ceil(y.max()) + margin, top + 1, h))
+    pixels = np.asarray(image.crop((left, top, right, bottom)), np.float32) / 255.0
+    ph, pw = pixels.shape[:2]
+    px, py = x - left - 0.5, y - top - 0.5   # in the part's pixel-centre coordinates
+    x0, y0 = np.floor(px), np.floor(py)
+    fx, fy = (px - x0)[..., None], (py - y0)[..., None]
     x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
 
-    def at(yi, xi):
-        value = pixels[np.clip(yi, 0, h - 1), np.clip(xi, 0, w - 1)]
+    def at(yi, xi):  # beyond the part's edges lies only what is beyond the image's (the margin sees to it)
+        value = pixels[np.clip(yi, 0, ph - 1), np.clip(xi, 0, pw - 1)]
         if border == "zero":
-            value = value * ((xi >= 0) & (xi < w) & (yi >= 0) & (yi < h))[..., None]
+            value = value * ((xi >= 0) & (xi < pw) & (yi >= 0) & (yi < ph))[..., None]
         return value
 
-    top = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx
-    bottom = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx
-    return (top * (1 - fy) + bottom * fy).astype(np.float32)
+    top_row = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx
+    bottom_row = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx
+    return (top_row * (1 - fy) + bottom_row * fy).astype(np.float32)

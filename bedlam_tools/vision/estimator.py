@@ -45,21 +45,30 @@ class PoseEstimate:
 
 
 class _Network:
-    """A LiteRT interpreter with a fixed batch: inputs are zero-padded to it, outputs read by our names."""
+    """A LiteRT network run on full batches, and image by image on the rest of a batch (no padded compute).
+    Interpreters are made at first use; outputs are read by our names."""
 
     def __init__(self, path, batch, threads, outputs):
-        self.model = interpreter(path, batch, threads)
-        self.batch = batch
-        self.input = self.model.get_input_details()[0]["index"]
-        index = {d["name"]: d["index"] for d in self.model.get_output_details()}
-        self.outputs = {ours: index[theirs] for ours, theirs in outputs.items()}
+        self.path, self.batch, self.threads, self.names = path, batch, threads, outputs
+        self.models = {}
 
-    def __call__(self, x: np.ndarray) -> dict:
-        padded = np.zeros((self.batch, *x.shape[1:]), np.float32)
-        padded[:len(x)] = x
-        self.model.set_tensor(self.input, padded)
-        self.model.invoke()
-        return {name: self.model.get_tensor(i) for name, i in self.outputs.items()}
+    def _model(self, batch):
+        if batch not in self.models:
+            model = interpreter(self.path, batch, self.threads)
+            index = {d["name"]: d["index"] for d in model.get_output_details()}
+            self.models[batch] = (model, model.get_input_details()[0]["index"],
+                                  {ours: index[theirs] for ours, theirs in self.names.items()})
+        return self.models[batch]
+
+    def _run(self, x):
+        model, source, outputs = self._model(len(x))
+        model.set_tensor(source, np.ascontiguousarray(x, np.float32))
+        model.invoke()
+        return {name: model.get_tensor(i) for name, i in outputs.items()}
+
+    def __call__(self, x: np.ndarray) -> list[dict]:
+        """Outputs of each run: one for a full batch, else one per image."""
+        return [self._run(x)] if len(x) == self.batch else [self._run(x[i:i + 1]) for i in range(len(x))]
 
 
 class PoseEstimator:
@@ -85,9 +94,10 @@ class PoseEstimator:
     def _detect(self, images, regions):
         """Regions (in place) and detector scores of a batch; None where nothing is detected."""
         x = np.stack([crop(im, r, detector.INPUT_SIZE) for im, r in zip(images, regions)]) * 2 - 1
-        raw = self.detector(x)
-        boxes = detector.split_batch(raw["boxes"], self.batch)
-        scores = detector.split_batch(raw["scores"], self.batch)[..., 0]
+        runs = self.detector(x)
+        per_run = len(x) // len(runs)
+        boxes = np.concatenate([detector.split_batch(r["boxes"], per_run) for r in runs])
+        scores = np.concatenate([detector.split_batch(r["scores"], per_run) for r in runs])[..., 0]
         scores_out = []
         for i in range(len(images)):
             found = detector.decode(boxes[i], scores[i], self.min_detection_score)
@@ -105,8 +115,8 @@ class PoseEstimator:
         decoded = None
         if rows:
             x = np.stack([crop(images[i], regions[i], landmarks.INPUT_SIZE, LANDMARK_BORDER) for i in rows])
-            outputs = {k: v[:len(rows)] for k, v in self.landmarker(x).items()}
-            decoded = landmarks.decode(outputs, regions[rows])
+            runs = self.landmarker(x)
+            decoded = landmarks.decode({k: np.concatenate([r[k] for r in runs]) for k in runs[0]}, regions[rows])
         position = {i: k for k, i in enumerate(rows)}
         return [self._estimate(images[i], regions[i], detection[i], decoded, position.get(i)) for i in range(n)]
 

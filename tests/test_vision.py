@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bedlam_tools.pose_files import InputError
-from bedlam_tools.vision import PoseEstimator, landmarks_to_joints, read_photos
+from bedlam_tools.vision import PoseEstimator, landmarks_to_joints, read_photos, trunk_features
 from bedlam_tools.vision import detector, geometry
 from bedlam_tools.vision.models import LANDMARKER_FILE, TRUNK_TENSOR, shipped_file, with_extra_output
 from posescript_pipeline.joints import JOINT_INDEX
@@ -107,6 +107,13 @@ def test_blank_image_gives_no_person(estimator, tmp_path):
     batch = read_photos([path, PERSON])
     assert batch.rows.tolist() == [1] and len(batch.joints) == 1
     assert [str(e) for e in batch.errors] == [f"{path}: no person found"]
+
+
+def test_trunk_features_of_crops_are_zero_for_a_missed_person():
+    features, found = trunk_features([PERSON, np.zeros((64, 48, 3), np.uint8)])
+    assert features.shape == (2, 1152) and features.dtype == np.float32 and found.tolist() == [True, False]
+    assert features[0].any() and not features[1].any()
+    assert trunk_features([])[0].shape == (0, 1152)
 
 
 def test_results_do_not_depend_on_batch_or_threads():

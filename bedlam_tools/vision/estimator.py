@@ -163,3 +163,13 @@ def estimate(images, *, detect: bool = True, workers: int = 1, threads: int | No
     for i, result in run_tasks(_estimate_chunk, chunks, workers=workers):
         out[i] = result
     return [e for chunk in out for e in chunk]
+
+
+def trunk_features(images, *, detect: bool = False, **options) -> tuple[np.ndarray, np.ndarray]:
+    """((N, 1152) float32 trunk features, (N,) found) of images, person crops by default; a missed person has
+    zero features. options: `estimate`'s keywords."""
+    results = estimate(images, detect=detect, features=True, **options)
+    features = np.zeros((len(results), landmarks.TRUNK_SIZE), np.float32)
+    for i, r in enumerate(results):
+        features[i] = r.features
+    return features, np.array([r.found for r in results], bool)

@@ -3,8 +3,9 @@
 (a) Throughput. Photos: 1280x720 JPEGs, each a synthetic crop enlarged to 540x720 on a noisy backdrop, run
     through decoding, detection, landmarks, conversion and 3 captions; crops: the 256x192 JPEG crops in the
     person-centred mode (no detection). Each for one process with 1 and 2 interpreter threads and for a pool of
-    2 processes, as one call (start-up included) and steady (the extra time of a call on twice the images); then the landmark network with and without its trunk features (a real model output, or read
-    with `experimental_preserve_all_tensors`).
+    2 processes (one call each, the pool's start-up included; then that start-up alone); then the landmark
+    network with and without its trunk features (a real model output, or read with
+    `experimental_preserve_all_tensors`). The machine may be shared: the load average is printed.
 (b) Agreement. `--crops` crops of the default synthetic val split (SyntheticSource(seed=0), picked by farthest
     point sampling over the 22 body joints from candidate 0, as the dataset builder does; rendered at 256x192
     once and cached): the noise-free posecode categories from the estimated joints against those from the
@@ -81,20 +82,12 @@ def photos_from(crops, seed=0):
 # ---------------------------------------------------------------- (a) throughput
 
 
-def seconds_to_captions(images, detect, workers, threads):
+def seconds_to_captions(images, detect, workers, threads, **options):
     """(Seconds from encoded images to 3 captions each, share of people found)."""
     start = time.perf_counter()
-    batch = read_photos(images, detect=detect, workers=workers, threads=threads)
+    batch = read_photos(images, detect=detect, workers=workers, threads=threads, **options)
     describe(batch.joints, batch.available, captions=3)
     return time.perf_counter() - start, len(batch.rows) / len(images)
-
-
-def rates(images, detect, workers, threads):
-    """(images/s on `images`, steady images/s without start-up, from a run on twice as many; share found)."""
-    read_photos(images[:8], detect=detect, workers=1, threads=threads)  # this process's interpreters warm
-    once, found = seconds_to_captions(images, detect, workers, threads)
-    twice, _ = seconds_to_captions(images + images, detect, workers, threads)
-    return len(images) / once, len(images) / max(twice - once, 1e-9), found
 
 
 def trunk_cost(repeats=30, batch=8):
@@ -124,12 +117,15 @@ def throughput(crops):
     photos = photos_from(crops)
     print(f"(a) throughput: {len(photos)} photos {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} and {len(crops)} crops 256x192, "
           f"3 captions each; load before: {os.getloadavg()[0]:.2f}")
-    print(f"{'input':<8} {'engine':<28} {'images/s':>9} {'steady/s':>9} {'found':>6}")
+    print(f"{'input':<8} {'engine':<28} {'images/s':>9} {'found':>6}")
     for label, images, detect in (("photos", photos, True), ("crops", crops, False)):
+        read_photos(images[:8], detect=detect)  # this process's interpreters warm
         for engine, workers, threads in (("1 process, 1 thread", 1, 1), ("1 process, 2 threads", 1, 2),
                                          ("2 processes, 1 thread each", 2, 1)):
-            rate, steady, found = rates(images, detect, workers, threads)
-            print(f"{label:<8} {engine:<28} {rate:9.1f} {steady:9.1f} {found:6.0%}")
+            seconds, found = seconds_to_captions(images, detect, workers, threads)
+            print(f"{label:<8} {engine:<28} {len(images) / seconds:9.1f} {found:6.0%}")
+    startup, _ = seconds_to_captions(crops[:2], False, 2, 1, batch=1)
+    print(f"process pool start-up (2 workers, 2 crops): {startup:.1f} s")
     print("landmark network per crop (batch 8, 1 thread, median of 30):")
     for name, ms in trunk_cost().items():
         print(f"  {name:<36} {ms:6.1f} ms")

@@ -62,6 +62,8 @@ FORMATS = (
 EXPECTED_KEYS = ("'poses' (AMASS), 'root_orient' + 'pose_body' (AMASS SMPL-X), "
                  "'global_orient' + 'body_pose' (SMPL-X parameters) or 'joints' (joint coordinates)")
 DEFAULT_UP = {"amass": "z", "smplx": "y", "joints": "y"}
+SKELETON_UP = {"blazepose33": "-y"}
+"""Joint skeletons whose files are not y up by default (MediaPipe's world landmarks are y down)."""
 AMASS_POSE_LAYOUTS = {156: ("SMPL-H", np.r_[0:52]), 165: ("SMPL-X", np.r_[0:22, 25:55])}
 """Width of AMASS 'poses' -> (model, rotations kept in SMPL-H order: jaw and eyes dropped)."""
 PARAMETER_FIELDS = {
@@ -258,14 +260,16 @@ def _check_body(file, field, joints, available, ids):
 def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
     """Read a pose file into a PoseBatch of canonical joints (and normalised rotations for parameter files).
 
-    up: the file's vertical axis ("y" or "z"); default "z" for AMASS, "y" otherwise (BEDLAM convention).
+    up: the file's vertical axis ("y", "z" or "-y"); default "z" for AMASS, "-y" for blazepose33 joints, "y"
+    otherwise (BEDLAM convention).
     skeleton: for joint files, a name of `posescript_pipeline.joints.SKELETONS` (default: from the joint count).
     body: the body model turning rotations into joints (`posescript_pipeline.body.create`; default Anny).
     frames: None (all), an index or a list of indices.
     """
     file = PoseFile(path)
     fmt = _detect(file)
-    up = DEFAULT_UP[fmt] if up is None else up
+    default_up = up is None
+    up = DEFAULT_UP[fmt] if default_up else up
     if up not in UP_CONVERSIONS:
         raise InputError(f"{file.path}: up axis {up!r}; expected one of {', '.join(UP_CONVERSIONS)}")
     if fmt == "joints":
@@ -273,7 +277,7 @@ def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
         ids = _frame_ids(file, frames, len(source))
         joints, available = to_smplh52(source[ids], skeleton)
         _check_body(file, "joints", joints, available, ids)
-        joints, _ = normalise(joints, up=up)
+        joints, _ = normalise(joints, up=SKELETON_UP.get(skeleton, up) if default_up else up)
         return PoseBatch(joints, available, None, None, ids, file.path, fmt)
     rotations = amass_rotations(file) if fmt == "amass" else _parameter_rotations(file, fmt)
     betas = read_betas(file)

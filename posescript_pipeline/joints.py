@@ -52,12 +52,25 @@ _COCO = {
     "right_wrist": ("src", 10), **_spine_from_pelvis_neck(),
 }
 
+# BlazePose GHUM 3D's 33 landmarks (MediaPipe order). Its hip points sit wider than SMPL-H's; its foot index
+# (toe tip) is as far from the ankle as the SMPL-H foot joint (13 vs 14 cm on synthetic train crops; the
+# heel-toe midpoint is 8 cm). Fingers, collars and the face are not SMPL-H joints: missing.
+_BLAZEPOSE = {
+    "pelvis": ("mean", (23, 24)), "left_hip": ("src", 23), "right_hip": ("src", 24), "left_knee": ("src", 25),
+    "right_knee": ("src", 26), "left_ankle": ("src", 27), "right_ankle": ("src", 28),
+    "left_foot": ("src", 31), "right_foot": ("src", 32), "neck": ("mean", (11, 12)),
+    "head": ("mean", (7, 8)), "left_shoulder": ("src", 11), "right_shoulder": ("src", 12),
+    "left_elbow": ("src", 13), "right_elbow": ("src", 14), "left_wrist": ("src", 15), "right_wrist": ("src", 16),
+    **_spine_from_pelvis_neck(),
+}
+
 SKELETONS = {
     "smplh52": (NUM_JOINTS, _identity(SMPLH_JOINT_NAMES)),
     "smpl24": (24, _identity(BODY_JOINT_NAMES)),  # SMPL: the body joints, then two hand joints (not middle2: unused)
     "body22": (NUM_BODY_JOINTS, _identity(BODY_JOINT_NAMES)),
     "h36m17": (17, _LIMBS_H36M),
     "coco17": (17, _COCO),
+    "blazepose33": (33, _BLAZEPOSE),  # MediaPipe world landmarks are y down: up="-y"
 }
 """Skeleton name -> (number of source joints, {SMPL-H joint name: rule})."""
 

@@ -9,8 +9,10 @@ from .rotations import axis_angle_to_matrix, matrix_to_axis_angle, rotation_abou
 
 Z_UP_TO_Y_UP = np.array([[1.0, 0, 0], [0, 0, 1], [0, -1, 0]])
 """-90 deg about x: z-up +z becomes +y; a z-up body facing -y ends up facing +z."""
-UP_CONVERSIONS = {"y": np.eye(3), "z": Z_UP_TO_Y_UP}
-"""Input vertical axis -> rotation into the y-up frame."""
+Y_DOWN_TO_Y_UP = np.diag([1.0, -1.0, -1.0])
+"""180 deg about x: camera-like axes (y down, z away from the camera, as MediaPipe's world landmarks) to y up."""
+UP_CONVERSIONS = {"y": np.eye(3), "z": Z_UP_TO_Y_UP, "-y": Y_DOWN_TO_Y_UP}
+"""Input vertical axis -> rotation into the y-up frame (proper rotations: a body is never mirrored)."""
 
 
 def hip_yaw(joints):

@@ -66,7 +66,7 @@ def test_h36m_and_coco_derive_the_body():
     assert np.allclose(out[0, JOINT_INDEX["neck"]], [0, 0.5, 0])
     assert np.allclose(out[0, JOINT_INDEX["head"]], [0, 0.63, 0])
     assert np.allclose(out[0, JOINT_INDEX["spine2"]], [0, 0.5 * SPINE_FRACTIONS["spine2"], 0], atol=1e-6)
-    assert set(SKELETONS) == {"smplh52", "smpl24", "body22", "h36m17", "coco17"}
+    assert set(SKELETONS) == {"smplh52", "smpl24", "body22", "h36m17", "coco17", "blazepose33"}
 
 
 def test_spine_fractions_match_the_rest_skeleton():

@@ -42,7 +42,10 @@ def vertical_axis(j, idx, rot=None):
 
 
 def on_ground(j, idx, rot=None):
-    return j[:, idx[:, 0], 1] - np.nanmin(j[:, :, 1], axis=1, keepdims=True)
+    """Height above the lowest known joint; NaN in a pose whose ankles are not both known (the ground is unseen)."""
+    ankles_y = j[:, INDEX["left_ankle"], 1] + j[:, INDEX["right_ankle"], 1]
+    floor = np.where(np.isnan(ankles_y), np.nan, np.nanmin(j[:, :, 1], axis=1))
+    return j[:, idx[:, 0], 1] - floor[:, None]
 
 
 def _upper_body(j, idx):
@@ -53,13 +56,14 @@ def _upper_body(j, idx):
 
 def incline_forward(j, idx, rot=None):
     """Signed forward (+) / backward (-) bend of the upper body in the sagittal plane; forced to 0
-    unless an ankle is more than 0.20 m below the shoulders (the person stands)."""
+    unless an ankle is more than 0.20 m below the shoulders (the person stands); NaN when an ankle is unknown."""
     up, _ = _upper_body(j, idx)
     yz = up[..., 1:]
     value = np.degrees(np.arctan2(np.abs(yz[..., 1]), yz[..., 0])) * np.sign(yz[..., 1])
     shoulders_y = ((j[:, idx[:, 0], 1] + j[:, idx[:, 1], 1]) / 2)
     lowest_ankle = np.minimum(j[:, idx[:, 3], 1], j[:, idx[:, 4], 1])
-    return np.where(lowest_ankle < shoulders_y - 0.20, value, 0.0)
+    standing = np.where(lowest_ankle < shoulders_y - 0.20, value, 0.0)
+    return np.where(np.isnan(lowest_ankle), np.nan, standing)  # unknown ankles: unknown, not "upright"
 
 
 def incline_twist(j, idx, rot=None):

@@ -28,7 +28,7 @@ from bedlam_tools.vision.models import (
     LANDMARKER_FILE, TRUNK_TENSOR, cache_dir, interpreter, landmarker_with_trunk, shipped_file,
 )
 from posescript_pipeline.describe import describe
-from posescript_pipeline.posecodes.evaluation import CATALOGUE, categorise, measure
+from posescript_pipeline.posecodes.evaluation import CATALOGUE, measure, true_categories
 from posescript_pipeline.posecodes.kinds import IGNORED, KINDS
 
 PHOTO_SIZE, PERSON_HEIGHT = (1280, 720), 720
@@ -136,7 +136,7 @@ def throughput(crops):
 
 
 def categories(joints, available=None):
-    return categorise(measure(joints, available), 0, np.zeros(len(joints), np.uint64), 0, noise=False).categories
+    return true_categories(measure(joints, available)).categories
 
 
 def _codes(kind, parts=None):

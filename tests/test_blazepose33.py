@@ -2,7 +2,8 @@
 import numpy as np
 
 from bedlam_tools.pose_files import load_poses
-from posescript_pipeline.joints import JOINT_INDEX, SKELETONS, skeleton_for_joint_count, to_smplh52
+from posescript_pipeline.joints import SKELETONS, skeleton_for_joint_count, to_smplh52
+from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.orientation import UP_CONVERSIONS, normalise
 
 LANDMARK = {"nose": 0, "left_ear": 7, "right_ear": 8, "left_shoulder": 11, "right_shoulder": 12, "left_elbow": 13,

@@ -1,8 +1,8 @@
 """Joints unknown in one pose (NaN, e.g. not visible in a photo) make the posecodes that need them unmeasured."""
 import numpy as np
 
-from posescript_pipeline.body import joints_from_rotations
-from posescript_pipeline.joints import JOINT_INDEX
+from posescript_pipeline.body import create
+from posescript_pipeline.skeleton import JOINT_INDEX
 from posescript_pipeline.posecodes.evaluation import CATALOGUE, measure
 from tests.crafted import crafted_rotvecs
 
@@ -12,7 +12,7 @@ def _values(joints, kind):
 
 
 def test_unseen_ankles_leave_the_ground_and_the_forward_incline_unmeasured():
-    joints = joints_from_rotations(crafted_rotvecs("t_pose")).astype(np.float32)
+    joints = create().joints(crafted_rotvecs("t_pose")).astype(np.float32)
     seen = _values(joints, "onGround")
     assert seen[("left_knee",)] > 0.3 and np.isfinite(list(_values(joints, "bodyInclineX").values())).all()
     for name in ("left_ankle", "right_ankle", "left_foot", "right_foot"):

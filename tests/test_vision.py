@@ -12,8 +12,8 @@ from bedlam_tools.pose_files import InputError
 from bedlam_tools.vision import PoseEstimator, landmarks_to_joints, read_photos, trunk_features
 from bedlam_tools.vision import detector, geometry
 from bedlam_tools.vision.models import LANDMARKER_FILE, TRUNK_TENSOR, shipped_file, with_extra_output
-from posescript_pipeline.joints import JOINT_INDEX
-from posescript_pipeline.posecodes.evaluation import categorise, measure
+from posescript_pipeline.skeleton import JOINT_INDEX
+from posescript_pipeline.posecodes.evaluation import measure, true_categories
 
 DATA = Path(__file__).parent / "data"
 PERSON = DATA / "synthetic_kneeling.jpg"
@@ -27,7 +27,7 @@ def estimator():
 
 def angle_categories(joints, available=None):
     m = measure(joints, available)
-    return categorise(m, 0, np.zeros(len(joints), np.uint64), 0, noise=False).categories[:, LIMB_ANGLES]
+    return true_categories(m).categories[:, LIMB_ANGLES]
 
 
 def test_anchors_follow_the_detector_layout():
@@ -195,7 +195,7 @@ def test_rendered_crops_are_found_and_easy_knees_and_elbows_match(val_candidates
 @pytest.mark.slow
 def test_rendered_left_stays_left(val_candidates):
     """On rendered crops with known joints, the estimate is nearer the truth than its mirror image."""
-    from posescript_pipeline.joints import MIRROR_PERMUTATION
+    from posescript_pipeline.skeleton import MIRROR_PERMUTATION
 
     source, cands = val_candidates
     rows = np.linspace(0, len(cands) - 1, 8).astype(int)

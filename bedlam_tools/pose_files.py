@@ -35,8 +35,9 @@ class PoseBatch:
     betas: np.ndarray | None  # (B,) or (N, B) float32, as given
     frame_ids: np.ndarray  # (N,) int64, frame indices in the file
     path: str
-    fmt: str  # "amass", "smplx" or "joints"
+    fmt: str  # "amass", "smplx", "joints" or "photo"
     sex: str = ""  # "male", "female" or "" (unknown): from the file's 'gender' field
+    estimates: list | None = None  # photos: the image pose estimate of each pose (`vision.PoseEstimate`)
 
     def __len__(self):
         return len(self.frame_ids)
@@ -48,8 +49,9 @@ class PoseBatch:
         if betas is not None and betas.ndim == 2 and len(betas) == len(self):
             betas = betas[rows]
         rotations = None if self.rotations is None else self.rotations[rows]
+        estimates = None if self.estimates is None else [self.estimates[r] for r in rows]
         return PoseBatch(self.joints[rows], self.available, rotations, betas, self.frame_ids[rows], self.path, self.fmt,
-                         self.sex)
+                         self.sex, estimates)
 
 
 FORMATS = (
@@ -87,12 +89,10 @@ class PoseFile:
     def _read(self, path):
         if not path.is_file():
             raise InputError(f"{self.path}: file not found")
-        readers = {".npz": _read_npz, ".npy": lambda p: {"joints": np.load(p, allow_pickle=False)},
-                   ".pkl": _read_pkl}
-        if path.suffix.lower() not in readers:
-            raise InputError(f"{self.path}: unknown extension; expected .npz, .npy or .pkl")
+        if path.suffix.lower() not in READERS:
+            raise InputError(f"{self.path}: unknown extension; expected {', '.join(READERS)} (or a photo)")
         try:
-            fields = readers[path.suffix.lower()](path)
+            fields = READERS[path.suffix.lower()](path)
         except (OSError, ValueError, EOFError, zipfile.BadZipFile, pickle.UnpicklingError) as err:
             raise InputError(f"{self.path}: could not be read ({type(err).__name__}: {err})".splitlines()[0])
         if not isinstance(fields, dict):
@@ -150,6 +150,10 @@ class _SafeUnpickler(pickle.Unpickler):
 def _read_pkl(path):
     with open(path, "rb") as f:
         return _SafeUnpickler(f, encoding="latin1").load()
+
+
+READERS = {".npz": _read_npz, ".npy": lambda p: {"joints": np.load(p, allow_pickle=False)}, ".pkl": _read_pkl}
+"""Pose file extension -> its reader (numpy without pickles; pickles through `_SafeUnpickler`)."""
 
 
 def _detect(file):

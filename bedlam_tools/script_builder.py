@@ -40,6 +40,11 @@ class BuildConfig:
     image_size: tuple[int, int] = (256, 192)
     contacts: bool = True
     model_dir: str | None = None
+    image_root: str | None = None   # bedlam: images kept apart from the csv files (default: root)
+    csv_root: str | None = None     # bedlam: the csv files' tree (default: root)
+    motion_dir: str | None = None   # bedlam: the motion folder (default: found below root)
+    split_by: str = "scene"         # bedlam: "scene" (published) or "subject" (no subject in both splits)
+    min_visibility: float = 0.5     # photos: landmarks below this visibility are left out
 
     def key(self) -> dict:
         """What the output depends on (workers and engine do not change it)."""
@@ -50,19 +55,39 @@ class BuildError(UserError):
     """A build that cannot start (one-line message for the user)."""
 
 
+def _synthetic(config: BuildConfig) -> Source:
+    from .sources.synthetic import SyntheticSource
+    return SyntheticSource(seed=config.seed)
+
+
+def _bedlam(config: BuildConfig) -> Source:
+    from .sources.bedlam import BedlamSource
+    return BedlamSource(config.root, model_dir=config.model_dir, image_root=config.image_root,
+                        csv_root=config.csv_root, motion_dir=config.motion_dir, split_by=config.split_by)
+
+
+def _amass(config: BuildConfig) -> Source:
+    from .sources.amass import AmassSource
+    return AmassSource(config.root, model_dir=config.model_dir)
+
+
+def _photos(config: BuildConfig) -> Source:
+    from .sources.photos import PhotoSource
+    return PhotoSource(config.root, min_visibility=config.min_visibility)
+
+
+SOURCES = {"synthetic": (_synthetic, False), "bedlam": (_bedlam, True), "amass": (_amass, True),
+           "photos": (_photos, True)}
+"""Source name -> (its factory, whether it needs --root)."""
+
+
 def make_source(config: BuildConfig) -> Source:
-    if config.source == "synthetic":
-        from .sources.synthetic import SyntheticSource
-        return SyntheticSource(seed=config.seed)
-    if config.root is None:
-        raise BuildError(f"--source {config.source} needs --root DIR (the folder of your {config.source} download)")
-    if config.source == "bedlam":
-        from .sources.bedlam import BedlamSource
-        return BedlamSource(config.root, model_dir=config.model_dir)
-    if config.source == "amass":
-        from .sources.amass import AmassSource
-        return AmassSource(config.root, model_dir=config.model_dir)
-    raise BuildError(f"unknown source {config.source!r}; expected synthetic, bedlam or amass")
+    if config.source not in SOURCES:
+        raise BuildError(f"unknown source {config.source!r}; expected one of {', '.join(SOURCES)}")
+    factory, needs_root = SOURCES[config.source]
+    if needs_root and config.root is None:
+        raise BuildError(f"--source {config.source} needs --root DIR (the folder of your {config.source} data)")
+    return factory(config)
 
 
 def build_shard(source: Source, cands: Candidates, ranks: np.ndarray, config: BuildConfig) -> tuple[pa.Table, list]:
@@ -73,7 +98,8 @@ def build_shard(source: Source, cands: Candidates, ranks: np.ndarray, config: Bu
     rejects = [{"id": str(cands.ids[i]), "stage": "image", "reason": str(c)} for i, c in enumerate(crops)
                if isinstance(c, RecordError)]
     kept = cands.take(good)
-    notes = annotate(kept, seed=config.seed, contacts=config.contacts, model_dir=config.model_dir)
+    notes = annotate(kept, seed=config.seed, contacts=config.contacts and source.has_rotations,
+                     model_dir=config.model_dir, rotations=source.has_rotations)
     n = len(kept)
     columns = {
         "id": kept.ids.astype(str), "split": [config.split] * n, "source": [source.name] * n,
@@ -86,7 +112,23 @@ def build_shard(source: Source, cands: Candidates, ranks: np.ndarray, config: Bu
         "image": [{"bytes": crops[i].data, "path": crops[i].path} for i in good],
         "crop_box": [list(crops[i].box) for i in good], **notes,
     }
-    return pa.table(columns, schema=shards.SCRIPT_SCHEMA), rejects
+    said = np.array([any(captions) for captions in notes["captions"]], bool)
+    rejects += [{"id": str(kept.ids[i]), "stage": "captions", "reason": "nothing to describe: no posecode could "
+                 "be measured (too few joints known)"} for i in np.flatnonzero(~said)]
+    return pa.table(columns, schema=shards.SCRIPT_SCHEMA).filter(pa.array(said)), rejects
+
+
+def selection_joints(joints: np.ndarray) -> np.ndarray:
+    """The body joints farthest point sampling measures; a joint a pose lacks (NaN, a joint not seen in a photo)
+    counts as that joint's median over the candidates."""
+    body = np.asarray(joints[:, :SELECTION_JOINTS], np.float32)
+    missing = np.isnan(body)
+    if missing.any():
+        seen = ~missing.all(axis=0)  # joints no candidate has (BlazePose's collars) stay 0
+        median = np.zeros(body.shape[1:], np.float32)
+        median[seen] = np.nanmedian(body[:, seen], axis=0)
+        body = np.where(missing, median, body)
+    return body
 
 
 class ScriptBuild:
@@ -135,7 +177,7 @@ class ScriptBuild:
         if n == 0:
             raise BuildError(f"the {self.config.source} source has no {self.config.split} candidates")
         return self.state.cached("selection", lambda: {"indices": farthest_point_sampling(
-            cands.joints[:, :SELECTION_JOINTS], n, progress=progress).indices})["indices"]
+            selection_joints(cands.joints), n, progress=progress).indices})["indices"]
 
     def _shards(self, source, cands, selected, workers, engine, ray_address, progress):
         """Rows in candidate order (subject, sequence, frame: neighbours share a body, which makes

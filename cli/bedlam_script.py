@@ -3,11 +3,11 @@ from pathlib import Path
 
 import click
 
-from bedlam_tools.script_builder import DEFAULT_N, BuildConfig, ScriptBuild
+from bedlam_tools.script_builder import DEFAULT_N, SOURCES, BuildConfig, ScriptBuild
 from bedlam_tools.shards import read_manifest, read_row, verified_shards
 from bedlam_tools.sources.base import SPLITS
 
-from .common import ToolkitGroup, engine_options, verify_folder
+from .common import MIN_VISIBILITY_OPTION, ToolkitGroup, engine_options, verify_folder
 
 
 @click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,25 +17,42 @@ def main():
 
 @main.command()
 @click.option("--split", type=click.Choice(SPLITS), default="train", show_default=True,
-              help="train and val are disjoint by subject.")
-@click.option("--n", type=click.IntRange(1), default=None, help="Poses to keep (default 50,000 train, 10,000 val).")
-@click.option("--source", type=click.Choice(["synthetic", "bedlam", "amass"]), default="synthetic", show_default=True,
-              help="synthetic: the embedded BEDLAM-like world (no files needed); bedlam/amass: your download.")
-@click.option("--root", type=click.Path(exists=True, file_okay=False), default=None, help="BEDLAM or AMASS folder.")
-@click.option("--out", type=click.Path(file_okay=False), default="data/bedlam-script", show_default=True)
+              help="train or val (synthetic, amass and photos: disjoint subjects; bedlam: by scene, see --split-by).")
+@click.option("--n", type=click.IntRange(1), default=None,
+              help="Poses to keep, the most diverse first (default 50,000 train, 10,000 val).")
+@click.option("--source", type=click.Choice(list(SOURCES)), default="synthetic", show_default=True,
+              help="synthetic: the embedded BEDLAM-like world (no files needed); bedlam / amass: your download; "
+                   "photos: your photos of people (3D joints estimated by BlazePose).")
+@click.option("--root", type=click.Path(exists=True, file_okay=False), default=None,
+              help="The folder of your BEDLAM or AMASS download, or of your photos.")
+@click.option("--out", type=click.Path(file_okay=False), default="data/bedlam-script", show_default=True,
+              help="Output folder (train and val may share it).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same dataset.")
 @engine_options
 @click.option("--no-contacts", is_flag=True, help="Skip self-contact detection on the body mesh.")
 @click.option("--model-dir", type=click.Path(file_okay=False), default=None,
               help="Your SMPL-X model files (bedlam/amass sources; default: the free Anny body).")
-def build(split, n, source, root, out, seed, workers, engine, ray_address, rows_per_shard, no_contacts, model_dir):
+@click.option("--image-root", type=click.Path(exists=True, file_okay=False), default=None,
+              help="bedlam: the images' tree when kept apart from the csv files, e.g. <img>/{training,validation}/.")
+@click.option("--csv-root", type=click.Path(exists=True, file_okay=False), default=None,
+              help="bedlam: the csv files' tree, e.g. <raw>/csv/ (default: --root).")
+@click.option("--motion-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="bedlam: the motion folder (default: neutral_ground_truth_motioninfo or "
+                   "lockedhead_16betas_motioninfo found below --root).")
+@click.option("--split-by", type=click.Choice(["scene", "subject"]), default="scene", show_default=True,
+              help="bedlam: the published scene split, or no subject in both splits (drops most of val).")
+@MIN_VISIBILITY_OPTION
+def build(split, n, source, root, out, seed, workers, engine, ray_address, rows_per_shard, no_contacts, model_dir,
+          image_root, csv_root, motion_dir, split_by, min_visibility):
     """Select diverse poses by farthest point sampling, caption them and write parquet shards.
 
     A build that was interrupted resumes from its completed shards when started again with the
     same options, and ends with the same files as an uninterrupted build.
     """
     config = BuildConfig(split=split, n=n or DEFAULT_N[split], source=source, root=root, seed=seed,
-                         rows_per_shard=rows_per_shard, contacts=not no_contacts, model_dir=model_dir)
+                         rows_per_shard=rows_per_shard, contacts=not no_contacts, model_dir=model_dir,
+                         image_root=image_root, csv_root=csv_root, motion_dir=motion_dir, split_by=split_by,
+                         min_visibility=min_visibility)
     timings = ScriptBuild(config, Path(out)).run(workers=workers, engine=engine, ray_address=ray_address)
     summary = read_manifest(out, "bedlam-script")["splits"][split]["counts"]
     click.echo(f"{split}: {summary['rows']:,} rows from {summary['candidates']:,} candidates, "

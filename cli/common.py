@@ -10,8 +10,9 @@ from posescript_pipeline.joints import SKELETONS
 POSE_FILE_OPTIONS = (
     click.option("--skeleton", type=click.Choice(sorted(SKELETONS)), default=None,
                  help="Joint layout of a coordinate file (guessed from the joint count when unambiguous)."),
-    click.option("--up", type=click.Choice(["y", "z"]), default=None,
-                 help="Vertical axis of the file (default: z for AMASS, y otherwise)."),
+    click.option("--up", type=click.Choice(["y", "z", "-y"]), default=None,
+                 help="Vertical axis of the file (default: z for AMASS, -y (y down) for blazepose33 joints, "
+                      "y otherwise)."),
     click.option("--model-dir", type=click.Path(file_okay=False), default=None,
                  help="Your SMPL-X/SMPL-H model files: use that body (smplx) instead of the free Anny body."),
     click.option("--model-type", type=click.Choice(["smplx", "smplh"]), default="smplx", show_default=True,
@@ -19,6 +20,11 @@ POSE_FILE_OPTIONS = (
     click.option("--no-contacts", is_flag=True,
                  help="Do not pose the body mesh to find self-contacts (captions without them)."),
 )
+
+
+MIN_VISIBILITY_OPTION = click.option(
+    "--min-visibility", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+    help="Photos: a joint whose landmark visibility is below this is left out, with the posecodes that need it.")
 
 
 def pose_file_options(fn):

@@ -3,7 +3,7 @@ import json
 
 import click
 
-from .common import ToolkitCommand, pose_file_options
+from .common import MIN_VISIBILITY_OPTION, ToolkitCommand, pose_file_options
 
 
 @click.command(cls=ToolkitCommand)
@@ -18,19 +18,22 @@ from .common import ToolkitCommand, pose_file_options
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same instructions.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json adds the measured paircodes and the statements each text was written from.")
+@MIN_VISIBILITY_OPTION
 @pose_file_options
-def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, skeleton, up, model_dir, model_type, no_contacts):
-    """Say how to go from the pose in FILE_A (start) to the pose in FILE_B (target).
+def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, min_visibility, skeleton, up, model_dir, model_type,
+            no_contacts):
+    """Say how to go from the pose in FILE_A (start) to the pose in FILE_B (target); pose files or photos
+    ("how to go from the pose in photo A to the pose in photo B").
 
     FILE_A and FILE_B may be the same file with two frames:
     posescript compare motion.npz motion.npz --frame-a 0 --frame-b 5
     """
-    from bedlam_tools.pose_files import load_poses
+    from bedlam_tools.inputs import load_one
     from bedlam_tools.pose_text import compare_batches
     from posescript_pipeline.body import create
 
     body = create(model_dir=model_dir, model_type=model_type)
-    a, b = (load_poses(path, skeleton=skeleton, up=up, body=body, frames=[frame])
+    a, b = (load_one(path, frames=[frame], min_visibility=min_visibility, skeleton=skeleton, up=up, body=body)
             for path, frame in ((file_a, frame_a), (file_b, frame_b)))
     result = compare_batches(a, b, body, pair_ids=[f"{file_a}:{frame_a}->{file_b}:{frame_b}"], seed=seed,
                              texts=n_texts, contacts=not no_contacts)

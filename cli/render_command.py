@@ -4,7 +4,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from .common import ToolkitCommand, pose_file_options
+from .common import MIN_VISIBILITY_OPTION, ToolkitCommand, pose_file_options
 
 RENDER_HELP = """\b
 Views:
@@ -16,7 +16,9 @@ Views:
 Input: AMASS .npz or SMPL-X parameter .npz/.pkl files. A mesh is posed from
 rotations, so joint coordinate files cannot be rendered. The body is turned
 so that its hips face the camera in the front view. The first use of the
-free Anny body builds its model once (about 2-3 minutes; cached afterwards)."""
+free Anny body builds its model once (about 2-3 minutes; cached afterwards).
+A photo (.jpg, .png ...) is drawn with its estimated skeleton on it, and its
+3D pose as a stick figure from the front and from the side."""
 
 
 def _frame_list(ctx, param, value):
@@ -54,13 +56,16 @@ def _view_list(ctx, param, value):
 @click.option("--size", type=click.IntRange(32, 2048), default=224, show_default=True,
               help="Side of each view's square picture, in pixels.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Caption seed (same as `describe --seed`).")
+@MIN_VISIBILITY_OPTION
 @pose_file_options
-def render(file, output, frame, views, caption, grid, frame_list, every, columns, size, seed, skeleton, up,
-           model_dir, model_type, no_contacts):
-    """Render the posed body of FILE to a PNG: one frame, or a grid of frames, optionally captioned."""
-    from bedlam_tools.pose_files import InputError, load_poses
+def render(file, output, frame, views, caption, grid, frame_list, every, columns, size, seed, min_visibility,
+           skeleton, up, model_dir, model_type, no_contacts):
+    """Render the posed body of FILE to a picture: one frame, or a grid of frames, optionally captioned; a
+    photo with its estimated pose."""
+    from bedlam_tools.inputs import is_photo, load_one
+    from bedlam_tools.pose_files import InputError
     from bedlam_tools.render import save_picture
-    from bedlam_tools.render.poses import batch_picture
+    from bedlam_tools.render.poses import batch_picture, first_captions
     from posescript_pipeline.body import create
 
     grid = grid or frame_list is not None or every is not None
@@ -71,7 +76,18 @@ def render(file, output, frame, views, caption, grid, frame_list, every, columns
     if not Path(output).resolve().parent.is_dir():
         raise click.UsageError(f"the folder of {output} does not exist")
     body = create(model_dir=model_dir, model_type=model_type)
-    batch = load_poses(file, skeleton=skeleton, up=up, body=body, frames=frame_list if grid else [frame or 0])
+    if is_photo(file):
+        from bedlam_tools.render.photos import photo_picture
+        from bedlam_tools.vision.images import read_image
+
+        batch = load_one(file, min_visibility=min_visibility)
+        words = first_captions(batch, body, seed, contacts=False)[0] if caption else None
+        sheet = photo_picture(read_image(file), batch.estimates[0], batch.joints[0], words, size=max(size, 256),
+                              min_visibility=min_visibility)
+        save_picture(sheet, output)
+        click.echo(f"wrote {output} (a photo's estimated pose, {sheet.width}x{sheet.height})", err=True)
+        return
+    batch = load_one(file, skeleton=skeleton, up=up, body=body, frames=frame_list if grid else [frame or 0])
     if batch.rotations is None:
         raise InputError(f"{file}: holds joint coordinates only; rendering needs a parameter file "
                          "(AMASS or SMPL-X rotations) to pose a body mesh")

@@ -59,6 +59,8 @@ class Source(ABC):
     name: str = ""
     shape_space: str = ""
     """What the candidates' betas are (a body's `shape_space`: "anny-phenotypes", "smpl-betas"); "" unknown."""
+    has_rotations: bool = True
+    """The candidates' `pose` holds joint rotations (photos: only joints are known)."""
 
     @abstractmethod
     def candidates(self, split: str) -> Candidates:

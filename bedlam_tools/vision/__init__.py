@@ -15,5 +15,5 @@ from .landmarks import LANDMARK_NAMES
 from .models import ModelFilesError
 from .photos import MIN_VISIBILITY, NoPersonError, PhotoBatch, landmarks_to_joints, read_photos
 
-__all__ = ["PoseEstimate", "PoseEstimator", "estimate", "trunk_features", "LANDMARK_NAMES", "ModelFilesError", "MIN_VISIBILITY",
-           "NoPersonError", "PhotoBatch", "landmarks_to_joints", "read_photos"]
+__all__ = ["PoseEstimate", "PoseEstimator", "estimate", "trunk_features", "LANDMARK_NAMES", "ModelFilesError",
+           "MIN_VISIBILITY", "NoPersonError", "PhotoBatch", "landmarks_to_joints", "read_photos"]

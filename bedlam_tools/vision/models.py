@@ -11,6 +11,8 @@ import os
 from functools import cache
 from pathlib import Path
 
+from posescript_pipeline.quiet import silenced_stderr
+
 MEDIAPIPE_VERSION = "0.10.21"
 DETECTOR_FILE = "mediapipe/modules/pose_detection/pose_detection.tflite"
 LANDMARKER_FILE = "mediapipe/modules/pose_landmark/pose_landmark_full.tflite"
@@ -81,10 +83,11 @@ def interpreter(path: Path, batch: int, threads: int, preserve_all_tensors: bool
         from ai_edge_litert.interpreter import Interpreter
     except ImportError:
         raise ModelFilesError(f"the pose estimator needs the LiteRT runtime: {INSTALL_HINT}") from None
-    model = Interpreter(model_path=str(path), num_threads=threads,
-                        experimental_preserve_all_tensors=preserve_all_tensors)
-    shape = list(model.get_input_details()[0]["shape"])
-    if shape[0] != batch:
-        model.resize_tensor_input(0, [batch, *shape[1:]])
-    model.allocate_tensors()
+    with silenced_stderr():  # LiteRT announces its XNNPACK delegate on stderr
+        model = Interpreter(model_path=str(path), num_threads=threads,
+                            experimental_preserve_all_tensors=preserve_all_tensors)
+        shape = list(model.get_input_details()[0]["shape"])
+        if shape[0] != batch:
+            model.resize_tensor_input(0, [batch, *shape[1:]])
+        model.allocate_tensors()
     return model

@@ -11,12 +11,12 @@ meshes from the Anny model, built at first use (torch and anny are imported then
 import json
 import logging
 import os
-import sys
 from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
 
+from ...quiet import silenced_stderr
 from ...rotations import axis_angle_to_matrix
 from ...skeleton import FINGERS, FINGER_SEGMENTS, NUM_JOINTS, SMPLH_JOINT_NAMES, SMPLH_PARENTS
 from ..base import Body, Mesh
@@ -146,15 +146,8 @@ def _init_warp_quietly():
     import warp
 
     warp.config.log_level = logging.ERROR
-    sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
+    with silenced_stderr():
         warp.init()
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 def phenotype_kwargs(betas) -> dict | None:

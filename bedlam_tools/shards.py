@@ -45,7 +45,7 @@ SCRIPT_SCHEMA = with_features(pa.schema([
 ]), {"image": IMAGE_FEATURE})
 SCRIPT_COLUMNS_HELP = {
     "id": "unique pose id (source/subject/sequence/frame)",
-    "split": "train or val (disjoint by subject)",
+    "split": "train or val (disjoint by subject; BEDLAM by scene, as published)",
     "source": "synthetic, bedlam or amass",
     "selection_rank": "rank in the farthest point sampling order (the first N ranks are the N most diverse poses)",
     "subject_id": "person identity", "sequence_id": "motion sequence", "frame": "frame index in the sequence",

@@ -19,7 +19,7 @@ class RecordError(Exception):
 class Candidates:
     """Candidate poses of one split, one row per (person, frame), in a deterministic order."""
     ids: np.ndarray          # (N,) str, unique, stable across runs (e.g. "synthetic/s0012/q0003/f0042")
-    subject_id: np.ndarray   # (N,) str; train and val never share a subject
+    subject_id: np.ndarray   # (N,) str; train and val share none (but BEDLAM, split by scene: see its card)
     sequence_id: np.ndarray  # (N,) str
     frame: np.ndarray        # (N,) int32, frame index in the sequence
     time_s: np.ndarray       # (N,) float32, time stamp in the sequence

@@ -45,6 +45,16 @@ class PersonFrames:
     reason: list = field(default_factory=list)      # "" kept, else one of REASONS or a split reason
 
 
+@dataclass
+class Shot:
+    """One camera sequence of a scene: its camera csv, image size and kept frames."""
+    scene: object
+    seq: str
+    camera: dict           # camera csv columns
+    size: tuple            # (width, height, rotate) of its images
+    frames: dict           # kept frame number -> image file name
+
+
 class BedlamSource(Source):
     """The user's BEDLAM download (see the package docstring for the layouts, the selection and the splits).
 
@@ -116,60 +126,70 @@ class BedlamSource(Source):
             self.motions = path, kind
         return self.motions
 
-    def _body_frames(self, scene, seq, k, body, cam, size, frames, out, rejects):
-        prefix = f"bedlam/{scene.folder}/{seq}/p{k}"
+    def _motion_frames(self, shot: "Shot", k: int, body, rejects):
+        """(frame numbers, rotations (T, 52, 3), trans (T, 3), betas, gender) of the image frames where body k of a
+        sequence moves and the camera csv has a row; None (with its rejects) when there is none."""
+        prefix = f"bedlam/{shot.scene.folder}/{shot.seq}/p{k}"
         motions, kind = self._motions()
         try:
             rotations, trans, betas, gender = read_motion(motions / body.subject / body.motion / "motion_seq.npz")
         except InputError as err:
             rejects.append({"id": prefix, "reason": str(err)})
-            return
-        betas = betas[:kind.betas]  # as BEDLAM reads them (a file may hold more)
-        numbers = np.array(list(frames), dtype=np.int64)
+            return None
+        numbers = np.array(list(shot.frames), dtype=np.int64)
         rows = numbers + body.start_frame
         ok = (rows >= 0) & (rows < len(rotations))
-        late = numbers >= len(cam["x"])
+        late = numbers >= len(shot.camera["x"])
         for f in numbers[ok & late]:
-            rejects.append({"id": f"{prefix}/f{f:04d}", "reason": f"camera csv of {seq} has {len(cam['x'])} rows; "
-                                                                   f"expected a row for frame {f}"})
+            rejects.append({"id": f"{prefix}/f{f:04d}", "reason": f"camera csv of {shot.seq} has "
+                                                                   f"{len(shot.camera['x'])} rows; expected a row "
+                                                                   f"for frame {f}"})
         keep = ok & ~late
         if not keep.any():
-            return
-        numbers, rows = numbers[keep], rows[keep]
-        rot = rotations[rows]
-        width, height, rotate = size
+            return None
+        rows = rows[keep]
+        return numbers[keep], rotations[rows], trans[rows], betas[:kind.betas], gender  # betas as BEDLAM reads them
 
-        # canonical joints: the neutral body; projection points in the motion frame (SMPL-X output with trans = 0):
-        # the model of the motion's gender, whose betas they are
-        canonical_raw = create(model_dir=self.model_dir, model_type="smplx").joints(rot)
+    def _projection(self, shot: "Shot", body, numbers, rot, trans, betas, gender):
+        """(tight boxes (T, 4) NaN when out of frame, pelvis depth (T,), visible body joints (T,), camera rotations)
+        of a body's frames: its projection points (the SMPL-X mesh of the motion's gender with its betas, or the
+        Anny box vertices) seen by the sequence's camera."""
         if self.model_dir is not None:
             points, body_joints = smplx_points(create(model_dir=self.model_dir, model_type="smplx", gender=gender),
                                                rot, betas)
         else:
             points, body_joints = anny_points(rot)
-        q = np.concatenate([points, body_joints], axis=1) + trans[rows][:, None]
-
+        q = np.concatenate([points, body_joints], axis=1) + trans[:, None]
+        width, height, _ = shot.size
+        view = camera_view(shot.camera, numbers, width, height, shot.scene.closeup)
         to_world = body_to_world(body.yaw)
-        view = camera_view(cam, numbers, width, height, scene.closeup)
         u, v, p, inside = project(view, q @ to_world.T + unreal_to_opencv([body.x, body.y, body.z]))
-
         n_points = points.shape[1]
         box_inside = inside[:, :n_points]
-        visible = inside[:, n_points:].sum(axis=1)
         tight = np.full((len(numbers), 4), np.nan)
         for t in np.flatnonzero(box_inside.any(axis=1)):
             bu, bv = u[t, :n_points][box_inside[t]], v[t, :n_points][box_inside[t]]
             tight[t] = (bu.min(), bv.min(), bu.max(), bv.max())
-        depth = p[:, n_points, 2]  # pelvis (first body joint)
-
-        joints, pose = normalised(canonical_raw, rot, up="y")
         root_cam = matrix_to_axis_angle(view.rotation @ to_world @ axis_angle_to_matrix(rot[:, 0]))
+        return tight, p[:, n_points, 2], inside[:, n_points:].sum(axis=1), root_cam  # depth: the pelvis
+
+    def _body_frames(self, shot: "Shot", k: int, body, out: "PersonFrames", rejects):
+        """Append every frame of body k of a sequence to `out` (its rejects to `rejects`)."""
+        read = self._motion_frames(shot, k, body, rejects)
+        if read is None:
+            return
+        numbers, rot, trans, betas, gender = read
+        tight, depth, visible, root_cam = self._projection(shot, body, numbers, rot, trans, betas, gender)
+        # canonical joints: the neutral body, as PoseEmbroider
+        joints, pose = normalised(create(model_dir=self.model_dir, model_type="smplx").joints(rot), rot, up="y")
+        width, height, rotate = shot.size
+        prefix = f"bedlam/{shot.scene.folder}/{shot.seq}/p{k}"
         for t, f in enumerate(numbers):
-            out.image.append(self.layout.image_key(scene, seq, frames[int(f)]))
+            out.image.append(self.layout.image_key(shot.scene, shot.seq, shot.frames[int(f)]))
             out.person.append(k)
             out.ids.append(f"{prefix}/f{f:04d}")
             out.subject.append(body.subject)
-            out.sequence.append(f"{scene.folder}/{seq}/p{k}")
+            out.sequence.append(f"{shot.scene.folder}/{shot.seq}/p{k}")
             out.frame.append(int(f))
             out.pose.append(pose[t])
             out.joints.append(joints[t])
@@ -206,8 +226,9 @@ class BedlamSource(Source):
                     continue
                 if not frames:
                     continue
+                shot = Shot(scene, seq, cam, size, frames)
                 for k, body in enumerate(bodies):
-                    self._body_frames(scene, seq, k, body, cam, size, frames, out, rejects)
+                    self._body_frames(shot, k, body, out, rejects)
         out.reason, out.box = select_all(out.image, out.tight_box, out.image_wh, out.depth, out.visible,
                                          self.overlap, self.min_visible_joints, self.min_resolution, self.scale)
         out.box = list(out.box)

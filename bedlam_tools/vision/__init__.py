@@ -10,10 +10,12 @@ Modules: models (files, interpreters, the trunk output), detector (anchors, deco
 square regions, crops), landmarks (the landmark network's outputs), estimator (the pipeline, batched),
 images (reading), photos (to the description engine's batch).
 """
-from .estimator import PoseEstimate, PoseEstimator, estimate, trunk_features
+from .estimator import (ENCODER_WIDTH, PoseEstimate, PoseEstimator, encoder_features, estimate,
+                        trunk_features)
 from .landmarks import LANDMARK_NAMES
 from .models import ModelFilesError
 from .photos import MIN_VISIBILITY, NoPersonError, PhotoBatch, landmarks_to_joints, read_photos
 
-__all__ = ["PoseEstimate", "PoseEstimator", "estimate", "trunk_features", "LANDMARK_NAMES", "ModelFilesError",
-           "MIN_VISIBILITY", "NoPersonError", "PhotoBatch", "landmarks_to_joints", "read_photos"]
+__all__ = ["ENCODER_WIDTH", "PoseEstimate", "PoseEstimator", "encoder_features", "estimate", "trunk_features",
+           "LANDMARK_NAMES", "ModelFilesError", "MIN_VISIBILITY", "NoPersonError", "PhotoBatch", "landmarks_to_joints",
+           "read_photos"]

@@ -147,22 +147,47 @@ def _estimate_chunk(images, detect, options):
     return _process_estimator(options)(images, detect)
 
 
-def estimate(images, *, detect: bool = True, workers: int = 1, threads: int | None = None, **options):
+def estimate(images, *, detect: bool = True, workers: int = 1, threads: int | None = None, progress: bool = False,
+             **options):
     """Estimates of many images. workers > 1: a process pool, each process one interpreter thread; workers=1:
-    this process, `threads` interpreter threads (default: all cores). options: PoseEstimator's keywords."""
+    this process, `threads` interpreter threads (default: all cores). progress: a bar over the images.
+    options: PoseEstimator's keywords."""
+    from tqdm import tqdm
+
     from bedlam_tools.engine import run_tasks
 
     images = list(images)
-    if workers <= 1:
-        options["threads"] = threads or os.cpu_count() or 1
-        return _estimate_chunk(images, detect, tuple(sorted(options.items())))
-    options["threads"] = 1
-    size = options.get("batch", 8)
+    single = workers <= 1
+    options["threads"] = (threads or os.cpu_count() or 1) if single else 1
+    size = options.get("batch", 8) * (16 if single else 1)  # a process's chunk: few calls; a pool's: many tasks
     chunks = [(images[s:s + size], detect, tuple(sorted(options.items()))) for s in range(0, len(images), size)]
     out = [None] * len(chunks)
-    for i, result in run_tasks(_estimate_chunk, chunks, workers=workers):
-        out[i] = result
+    with tqdm(total=len(images), desc="pose estimation", unit="img", disable=not progress) as bar:
+        for i, result in run_tasks(_estimate_chunk, chunks, workers=1 if single else workers):
+            out[i] = result
+            bar.update(len(result))
     return [e for chunk in out for e in chunk]
+
+
+ENCODER_PARTS = (("trunk", landmarks.TRUNK_SIZE), ("world", 3 * landmarks.N_LANDMARKS),
+                 ("image", 2 * landmarks.N_LANDMARKS), ("visibility", landmarks.N_LANDMARKS), ("found", 1))
+"""The frozen image features of a crop, in order: the 1152-d trunk, the 33 world landmarks (metres), the 33
+image landmarks (as a share of the crop's width and height), their visibility, and 1 when a person was found
+(a missed person's features are all zero)."""
+ENCODER_WIDTH = sum(width for _, width in ENCODER_PARTS)
+
+
+def encoder_features(images, **options) -> tuple[np.ndarray, np.ndarray]:
+    """((N, ENCODER_WIDTH) float32 features, (N,) found) of person crops (see ENCODER_PARTS); options: `estimate`'s
+    keywords (workers, progress, batch...)."""
+    results = estimate(images, detect=False, features=True, **options)
+    out = np.zeros((len(results), ENCODER_WIDTH), np.float32)
+    for i, r in enumerate(results):
+        if r.found:
+            size = np.asarray(r.image_size, np.float32)
+            out[i] = np.concatenate([r.features, r.world.reshape(-1), (r.landmarks[:, :2] / size).reshape(-1),
+                                     r.visibility, [1.0]])
+    return out, out[:, -1] > 0
 
 
 def trunk_features(images, *, detect: bool = False, **options) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from bedlam_tools.embroider.runs import load_run
 from bedlam_tools.embroider.train import Trainer
 from cli.embroider import main
 
-TINY_ENCODERS = ["image_size=[16,12]", "image_channels=[8,16]", "pose_width=16", "pose_latent=8", "text_width=16",
+TINY_ENCODERS = ["image_encoder=cnn", "image_size=[16,12]", "image_channels=[8,16]", "pose_width=16", "pose_latent=8", "text_width=16",
                  "text_heads=2", "pose_epochs=4", "text_epochs=4", "image_epochs=4", "batch_size=16"]
 TINY_MODEL = ["latent_d=16", "core_heads=2", "batch_size=16", "eval_every=1"]
 WORDS = {False: "straight", True: "bent"}
@@ -86,6 +86,21 @@ def runs(data, encoders):
         result = invoke(*train_args(data, encoders, folders[kind], kind))
         assert result.exit_code == 0, result.output
     return folders
+
+
+def test_the_default_image_encoder_is_the_frozen_blazepose_network(data, tmp_path):
+    from bedlam_tools.embroider.features import FrozenEncoders, split_features
+    from bedlam_tools.vision import ENCODER_WIDTH
+
+    tiny = [a for a in TINY_ENCODERS if not a.startswith(("image_encoder", "image_size", "image_channels"))]
+    result = invoke("pretrain", "--data", data, "--out", tmp_path / "enc", *[f"--set={a}" for a in tiny])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "enc" / "pretrain.json").read_text())
+    assert record["config"]["image_encoder"] == "blazepose" and "image" not in record["epoch_losses"]
+    features = split_features(FrozenEncoders(tmp_path / "enc"), data, "train")
+    assert features["image"].shape == (64, ENCODER_WIDTH) and torch.isfinite(features["image"]).all()
+    # the tiny crops are flat colours: no person anywhere, so every item has the flagged zero feature
+    assert torch.allclose(features["image"], features["image"][0].expand_as(features["image"]))
 
 
 def test_pretraining_saves_encoders_and_its_losses_decrease(encoders):

@@ -116,6 +116,17 @@ def test_trunk_features_of_crops_are_zero_for_a_missed_person():
     assert trunk_features([])[0].shape == (0, 1152)
 
 
+def test_encoder_features_of_a_crop_and_of_a_missed_person():
+    from bedlam_tools.vision import ENCODER_WIDTH, encoder_features
+
+    crop = (Path(__file__).parent / "data" / "synthetic_kneeling.jpg").read_bytes()
+    features, found = encoder_features([crop, np.full((256, 192, 3), 255, np.uint8)])
+    assert features.shape == (2, ENCODER_WIDTH) and list(found) == [True, False]
+    assert features[0, -1] == 1 and np.abs(features[0, :1152]).sum() > 0 and not features[1].any()
+    landmarks = features[0, 1152 + 99:1152 + 165]
+    assert 0 <= landmarks.min() and landmarks.max() <= 1  # image landmarks as shares of the crop
+
+
 def test_results_do_not_depend_on_batch_or_threads():
     images = [PERSON.read_bytes(), np.zeros((64, 64, 3), np.uint8), PERSON.read_bytes()] * 2
     one = PoseEstimator(batch=1, threads=1)(images)

@@ -10,10 +10,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 MODALITIES = ("image", "pose", "text")  # always in this (alphabetical) order
-CHOICES = {"kind": ("embroider", "aligner"), "schedule": ("cosine", "constant"), "validate_on": ("holdout", "val")}
+CHOICES = {"kind": ("embroider", "aligner"), "schedule": ("cosine", "constant"), "validate_on": ("holdout", "val"),
+           "image_encoder": ("blazepose", "cnn")}
 FRACTIONS = ("dropout", "feature_noise", "val_fraction")
 """Values in [0, 1)."""
-ANY_NUMBER, NON_NEGATIVE = ("seed",), ("data_size", "kl_free_bits")
+ANY_NUMBER, NON_NEGATIVE = ("seed",), ("data_size", "kl_free_bits", "feature_workers")
 """Numbers that may be anything / zero; every other number and tuple item must be positive."""
 
 
@@ -54,9 +55,11 @@ class Checked:
 @dataclass
 class EncoderConfig(Checked):
     """The three frozen uni-modal encoders and their pretraining."""
-    image_size: tuple[int, int] = (64, 48)  # H, W the crops are resized to
-    image_channels: tuple[int, ...] = (16, 32, 64, 128)  # one block each, halving the resolution
-    image_block_depth: int = 2  # 3x3 convs per block
+    image_encoder: str = "blazepose"  # the pretrained BlazePose landmark network (frozen), or a small CNN trained here
+    feature_workers: int = 0  # processes computing the BlazePose features (0: one per core)
+    image_size: tuple[int, int] = (64, 48)  # cnn: H, W the crops are resized to
+    image_channels: tuple[int, ...] = (16, 32, 64, 128)  # cnn: one block each, halving the resolution
+    image_block_depth: int = 2  # cnn: 3x3 convs per block
     pose_width: int = 128
     pose_latent: int = 32
     kl_free_bits: float = 10.0
@@ -67,7 +70,7 @@ class EncoderConfig(Checked):
     min_word_count: int = 1
     pose_epochs: int = 30
     text_epochs: int = 20
-    image_epochs: int = 25
+    image_epochs: int = 25  # cnn
     batch_size: int = 64
     lr: float = 1e-3
     seed: int = 1

@@ -29,7 +29,7 @@ class Items:
     ids: np.ndarray  # (N,) str
     subjects: np.ndarray  # (N,) str
     poses: np.ndarray  # (N, 22, 3) float32 axis-angle
-    images: np.ndarray  # (N, 3, H, W) uint8
+    images: np.ndarray | list  # (N, 3, H, W) uint8 decoded crops, or the N encoded crops (image_size None)
     captions: list[list[str]]  # N lists of 3
 
     def __len__(self):
@@ -55,8 +55,8 @@ def decode_images(table: pa.Table, size: tuple[int, int]) -> np.ndarray:
     return out
 
 
-def read_split(data_dir: Path, split: str, image_size: tuple[int, int]) -> Items:
-    """A split of a BEDLAM-Script folder, crops resized to `image_size` (H, W)."""
+def read_split(data_dir: Path, split: str, image_size: tuple[int, int] | None) -> Items:
+    """A split of a BEDLAM-Script folder, crops resized to `image_size` (H, W), or kept encoded (None)."""
     data_dir = Path(data_dir)
     table = shards.read_rows(data_dir, split, columns=["id", "subject_id", "pose", "captions", "image"],
                              dataset="bedlam-script")
@@ -69,7 +69,8 @@ def read_split(data_dir: Path, split: str, image_size: tuple[int, int]) -> Items
     return Items(ids=np.asarray(table.column("id").to_pylist()),
                  subjects=np.asarray(table.column("subject_id").to_pylist()),
                  poses=body_poses(table),
-                 images=decode_images(table, image_size),
+                 images=decode_images(table, image_size) if image_size else
+                 [image["bytes"] for image in table.column("image").to_pylist()],
                  captions=[[c[k % len(c)] for k in range(3)] for c in captions])
 
 

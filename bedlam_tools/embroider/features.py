@@ -1,10 +1,13 @@
 """The frozen encoders of an encoder folder, and their features of a data split, cached on disk.
 
-Features: image (N, T, C) tokens, pose (N, W), text (N, 3, W) for the 3 captions. The encoders run in
-eval mode (the published code ran them in train mode, see `TrainConfig.feature_noise`).
+Features: image (N, W) from the pretrained BlazePose network (`vision.encoder_features`, standardised by the
+train split's mean and deviation) or (N, T, C) tokens of the small CNN, pose (N, W), text (N, 3, W) for the 3
+captions. The encoders run in eval mode (the published code ran them in train mode, see
+`TrainConfig.feature_noise`).
 """
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -32,21 +35,32 @@ class FrozenEncoders:
         weights = torch.load(folder / "encoders.pt", weights_only=True)
         self.pose_net = pose_trunk(self.config.pose_width)
         self.text_net = TextEncoder(self.config, len(self.vocabulary))
-        self.image_net = ImageEncoder(self.config)
+        self.image_net = ImageEncoder(self.config) if self.config.image_encoder == "cnn" else None
         for name, net in (("pose", self.pose_net), ("text", self.text_net), ("image", self.image_net)):
-            net.load_state_dict(weights[name])
-            net.eval().requires_grad_(False)
+            if net is not None:
+                net.load_state_dict(weights[name])
+                net.eval().requires_grad_(False)
+        self.image_scale = weights.get("image_scale")  # (2, W) mean and deviation of the train split's features
 
     def widths(self) -> dict:
-        return {"image": self.image_net.width, "pose": self.config.pose_width, "text": self.config.text_width}
+        from ..vision import ENCODER_WIDTH
+
+        image = self.image_net.width if self.image_net is not None else ENCODER_WIDTH
+        return {"image": image, "pose": self.config.pose_width, "text": self.config.text_width}
 
     @torch.no_grad()
     def pose(self, poses: np.ndarray) -> torch.Tensor:
         return _chunked(self.pose_net, torch.from_numpy(poses))
 
     @torch.no_grad()
-    def image(self, images: np.ndarray) -> torch.Tensor:
-        return _chunked(self.image_net, torch.from_numpy(images))
+    def image(self, images) -> torch.Tensor:
+        """Image features of decoded crops (cnn) or of encoded crops (blazepose: a missed person is a zero
+        vector with its found flag 0, then standardised)."""
+        if self.image_net is not None:
+            return _chunked(self.image_net, torch.from_numpy(images))
+        if self.image_scale is None:
+            raise EmbroiderError(f"{self.folder}: encoders.pt has no image feature scale; pretrain again")
+        return (blazepose_features(images, self.config) - self.image_scale[0]) / self.image_scale[1]
 
     @torch.no_grad()
     def text(self, captions: list[list[str]]) -> torch.Tensor:
@@ -55,9 +69,23 @@ class FrozenEncoders:
                 for s in range(0, 3 * len(captions), CHUNK)]
         return torch.cat(flat).reshape(len(captions), 3, -1)
 
-    def features(self, items: Items) -> dict:
-        return {"image": self.image(items.images), "pose": self.pose(items.poses), "text": self.text(items.captions),
-                "ids": items.ids.tolist(), "subjects": items.subjects.tolist()}
+    def features(self, items: Items, image: torch.Tensor | None = None) -> dict:
+        """Every modality's features of the items (`image`: their image features when already computed)."""
+        return {"image": self.image(items.images) if image is None else image, "pose": self.pose(items.poses),
+                "text": self.text(items.captions), "ids": items.ids.tolist(), "subjects": items.subjects.tolist()}
+
+
+def blazepose_features(images, config: EncoderConfig) -> torch.Tensor:
+    """(N, W) raw BlazePose features of encoded crops, on `config.feature_workers` processes (0: every core)."""
+    from ..vision import encoder_features
+
+    features, _ = encoder_features(images, workers=config.feature_workers or os.cpu_count() or 1, progress=True)
+    return torch.from_numpy(features)
+
+
+def feature_scale(features: torch.Tensor) -> torch.Tensor:
+    """(2, W) mean and deviation (at least 1e-3) of features, to standardise every split alike."""
+    return torch.stack([features.mean(0), features.std(0).clamp_min(1e-3)])
 
 
 def _chunked(net, inputs: torch.Tensor) -> torch.Tensor:
@@ -71,14 +99,21 @@ def split_key(data_dir: Path, split: str) -> str:
     return hashlib.sha256(json.dumps([str(Path(data_dir).resolve()), listing]).encode()).hexdigest()[:16]
 
 
-def split_features(encoders: FrozenEncoders, data_dir: Path, split: str, items: Items | None = None) -> dict:
-    """The frozen features of a split, computed once and cached in the encoder folder."""
+def image_size(config: EncoderConfig) -> tuple[int, int] | None:
+    """The size crops are decoded to (cnn), or None: kept encoded for the BlazePose network."""
+    return tuple(config.image_size) if config.image_encoder == "cnn" else None
+
+
+def split_features(encoders: FrozenEncoders, data_dir: Path, split: str, items: Items | None = None,
+                   image: torch.Tensor | None = None) -> dict:
+    """The frozen features of a split, computed once and cached in the encoder folder (`items` and `image`:
+    already read)."""
     path = encoders.folder / "features" / f"{split}-{split_key(data_dir, split)}.pt"
     if path.exists():
         return torch.load(path, weights_only=True)
     if items is None:
-        items = read_split(data_dir, split, encoders.config.image_size)
-    features = encoders.features(items)
+        items = read_split(data_dir, split, image_size(encoders.config))
+    features = encoders.features(items, image)
     path.parent.mkdir(exist_ok=True)
     torch.save(features, path.with_suffix(".tmp"))
     path.with_suffix(".tmp").replace(path)

@@ -2,7 +2,8 @@
 
 * pose: the autoencoder (rotation + joint-position reconstruction on the Anny skeleton, KL with free bits);
 * text: a PoseText-like pose<->text retrieval model (its own pose branch is discarded);
-* image: the CNN regressing the pose (rotations and joints) from the crop.
+* image: the pretrained BlazePose landmark network (frozen as shipped: its trunk and landmark features of the
+  crops, `vision.encoder_features`), or (`image_encoder=cnn`) a small CNN trained here to regress the pose.
 The encoder folder holds `config.json`, `vocabulary.json`, `encoders.pt`, `pretrain.json` (times, losses)
 and the cached frozen features (`features/`, the train split's computed here).
 """
@@ -18,7 +19,7 @@ from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 from .config import EncoderConfig, save_json
 from .data import Items, Vocabulary, read_split
 from .encoders import ImageEncoder, PoseAutoencoder, TextEncoder, pose_trunk
-from .features import FrozenEncoders, split_features
+from .features import FrozenEncoders, blazepose_features, feature_scale, image_size, split_features
 from .fitting import fit
 from .geometry import Skeleton, axis_angle_to_matrix, matrix_from_6d
 from .losses import pose_error, sym_info_nce
@@ -94,9 +95,9 @@ def pretrain(data_dir: Path, out: Path, config: EncoderConfig, items: Items | No
     torch.manual_seed(config.seed)
     clock, nets, losses = Stopwatch(), {}, {}
     with clock.stage("read"):
-        items = items if items is not None else read_split(data_dir, "train", config.image_size)
+        items = items if items is not None else read_split(data_dir, "train", image_size(config))
         vocabulary = Vocabulary.build([c for caps in items.captions for c in caps], config.min_word_count)
-        poses, images = torch.from_numpy(items.poses), torch.from_numpy(items.images)
+        poses = torch.from_numpy(items.poses)
         skeleton = Skeleton()
         with torch.no_grad():
             rotations = axis_angle_to_matrix(poses)
@@ -106,13 +107,20 @@ def pretrain(data_dir: Path, out: Path, config: EncoderConfig, items: Items | No
         nets["pose"], losses["pose"] = train_pose(config, poses, rotations, joints, skeleton, **fit_args)
     with clock.stage("text"):
         nets["text"], losses["text"] = train_text(config, vocabulary, items.captions, poses, **fit_args)
+    weights, image = {}, None
     with clock.stage("image"):
-        nets["image"], losses["image"] = train_image(config, images, rotations, joints, skeleton, **fit_args)
+        if config.image_encoder == "cnn":
+            images = torch.from_numpy(items.images)
+            nets["image"], losses["image"] = train_image(config, images, rotations, joints, skeleton, **fit_args)
+        else:  # frozen and pretrained: its features, standardised by this split's statistics
+            raw = blazepose_features(items.images, config)
+            weights["image_scale"] = feature_scale(raw)
+            image = (raw - weights["image_scale"][0]) / weights["image_scale"][1]
     save_json(config, out / "config.json")
     vocabulary.save(out / "vocabulary.json")
-    torch.save({name: net.state_dict() for name, net in nets.items()}, out / "encoders.pt")
+    torch.save({**{name: net.state_dict() for name, net in nets.items()}, **weights}, out / "encoders.pt")
     with clock.stage("features"):
-        split_features(FrozenEncoders(out), data_dir, "train", items)
+        split_features(FrozenEncoders(out), data_dir, "train", items, image)
     (out / "pretrain.json").write_text(json.dumps({**clock.record(), "epoch_losses": losses, "items": len(items),
                                                    "vocabulary": len(vocabulary), "config": asdict(config)},
                                                   indent=1) + "\n")

@@ -61,6 +61,8 @@ class Channel:
     towards_neutral: the interpretation of a change that brings the series back towards 0 (a lean that
     straightens up), or "" when the direction words always apply.
     needs_rotations: measured from joint rotations (head), skipped for joint-only inputs.
+    near: a distance said only when one of its ends is this close (m): "the hand comes to the head", not every
+    change of a hand's distance to the head while the arm moves (0: always said).
     """
     name: str
     kind: str
@@ -72,6 +74,7 @@ class Channel:
     second: str = ""
     towards_neutral: str = ""
     needs_rotations: bool = False
+    near: float = 0.0
 
 
 def _sided(fn):
@@ -87,9 +90,7 @@ CHANNELS: tuple[Channel, ...] = (
     *[Channel(f"{p}s_distance", "distance", "distance", (f"left_{p}", f"right_{p}"), f"left_{p}", "closer", "apart",
               second=f"right_{p}") for p in ("hand", "foot", "knee")],
     *_sided(lambda s, o: Channel(f"{s}_hand_head_distance", "distance", "distance", (f"{s}_hand", "head"),
-                                 f"{s}_hand", "closer", "apart", second="head")),
-    *_sided(lambda s, o: Channel(f"{s}_hand_torso_distance", "distance", "distance", (f"{s}_hand", "torso"),
-                                 f"{s}_hand", "closer", "apart", second="torso")),
+                                 f"{s}_hand", "closer", "apart", second="head", near=0.25)),
     # --- hands relative to their shoulder, feet relative to their hip (x, z) and to the ground (y)
     *[Channel(f"{s}_hand_{axis}", "position", f"offset_{axis}", (f"{s}_hand", f"{s}_shoulder"), f"{s}_hand", *words)
       for s in ("left", "right") for axis, words in (("x", ("right", "left")), ("y", ("down", "up")),
@@ -119,6 +120,12 @@ CHANNELS: tuple[Channel, ...] = (
             towards_neutral="head straight", needs_rotations=True),
 )
 CHANNEL_INDEX = {c.name: i for i, c in enumerate(CHANNELS)}
+
+# Codes that another code says already when both happen at the same time (overlapping by half the first one's
+# duration, in the direction given): a hand moving sideways while both hands come together or move apart.
+REDUNDANT = (
+    *((f"{s}_{p}_x", f"{p}s_distance") for s in ("left", "right") for p in ("hand", "foot")),
+)
 
 # Whole-body statements that several codes make together (super motion codes): when every (subject, interpretation)
 # of a recipe is said in the same moment, one statement replaces them.

@@ -5,14 +5,14 @@ parts moved by more than ACTIVE_SHARE of their summed displacement relative to t
 ("both hands come together"); otherwise the part that moved is, relative to the other ("the left hand moves
 closer to the right hand").
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..posecodes.record import BOTH, NONE, Record, split_name
 from ..posecodes.working_set import INDEX, working_joints
 from ..aggregation_rules import plural
-from .catalogue import CHANNELS, KINDS
+from .catalogue import CHANNEL_INDEX, CHANNELS, KINDS, REDUNDANT
 from .intervals import Interval, find_intervals, intensity_category, velocity_category
 from .series import Series
 
@@ -84,8 +84,29 @@ def motion_codes(series: Series, available=None) -> list[MotionCode]:
         for iv in find_intervals(series.values[:, c], c, kind, fps):
             subject, second = _subjects(channel, iv, working)
             intensity = intensity_category(kind, iv.change)
+            near = not channel.near or min(abs(iv.start_value), abs(iv.end_value)) <= channel.near
             out.append(MotionCode(channel.name, channel.kind, subject, second, _interpretation(channel, iv),
                                   iv.start / fps, iv.end / fps, iv.start, iv.end, iv.change, kind.unit, intensity,
-                                  abs(iv.velocity), velocity_category(kind, iv.velocity), intensity in kind.said))
-    out.sort(key=lambda m: (m.start, m.channel))
+                                  abs(iv.velocity), velocity_category(kind, iv.velocity),
+                                  intensity in kind.said and near))
+    out = _without_redundant(out)
+    out.sort(key=lambda m: (m.start, CHANNEL_INDEX[m.channel]))
+    return out
+
+
+def _without_redundant(codes):
+    """Codes that a simultaneous code of another channel says already are kept, but not said (`REDUNDANT`)."""
+    by_channel = {}
+    for i, code in enumerate(codes):
+        by_channel.setdefault(code.channel, []).append(i)
+    out = list(codes)
+    for covered, cover in REDUNDANT:
+        for i in by_channel.get(covered, ()):
+            a = out[i]
+            for j in by_channel.get(cover, ()):
+                b = out[j]
+                overlap = min(a.end, b.end) - max(a.start, b.start)
+                if b.said and overlap >= 0.5 * (a.end - a.start):
+                    out[i] = replace(a, said=False)
+                    break
     return out

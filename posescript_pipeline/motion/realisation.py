@@ -33,10 +33,15 @@ PROP_SKIP_SLIGHT = 0.3
 
 @dataclass(frozen=True)
 class MotionOptions:
-    """A caption variant: `simplified` says each code on its own (no merges, groups or super codes);
-    `random_skip` leaves out slight motions with p=0.3 (never all of them)."""
+    """A caption variant: `simplified` says only the SIMPLIFIED_KEEP largest codes of each moment (relative to
+    their kind's intensity scale), each on its own (no merges, groups or super codes); `random_skip` leaves out
+    slight motions with p=0.3 (never all of them)."""
     simplified: bool = False
     random_skip: bool = False
+
+
+SIMPLIFIED_KEEP = 3
+BODY_PRONOUNS = {"the": "they", "their": "they", "his": "he", "her": "she"}
 
 
 MOTION_VARIANTS = (MotionOptions(), MotionOptions(simplified=True), MotionOptions(random_skip=True))
@@ -67,12 +72,13 @@ def _part_text(side, part, w: _Words) -> str:
     return " ".join(filter(None, (w.det, side, part)))
 
 
-def _body_text(w: _Words) -> str:
+def _body_text(w: _Words, agent=False) -> str:
+    """The whole body as a subject; `agent`: as the one who moves a part ("the figure raises ...")."""
     if w.det in ("his", "her"):
         return w.rng.choice((w.person, "the man" if w.det == "his" else "the woman"))
     if w.det == "their":
         return "they"
-    return w.rng.choice(BODY_WORDS)
+    return w.rng.choice(BODY_WORDS[:2] if agent else BODY_WORDS)
 
 
 def _conjugate(text: str, plural: bool) -> str:
@@ -124,7 +130,7 @@ def _record_clause(r: Record, codes, w: _Words, pronoun: str | None) -> _Clause:
     fits = r.part1 in PERSON_PARTS.get(r.interpretation, (r.part1,))
     if r.part1 != "body" and not r.part2 and r.interpretation in PERSON and fits and pronoun is None \
             and w.rng.random() < PROP_PERSON:
-        person = _body_text(w)
+        person = _body_text(w, agent=True)
         text = _fill(w.rng.choice(PERSON[r.interpretation]), "", d=d, p=person, x=_part_text(*r.subject, w))
         return _Clause(_conjugate(text, person == "they") + _adverbs(codes, w, r.interpretation), ("", "body"))
     if pronoun is not None:
@@ -160,7 +166,7 @@ def _subject_clause(g: SubjectGroup, owners, w: _Words, pronoun: str | None) -> 
             text = text.removeprefix(subject).strip()
         pieces.append(_conjugate(text, plural) + _adverbs(codes, w, interp, with_speed=False))
     speed = _speed_words(every, w)
-    text = ", ".join(pieces[:-1]) + " and " + pieces[-1] + (f" {speed}" if speed else "")
+    text = ", ".join(pieces[:-1]) + " and " + pieces[-1] + (f", {speed}" if speed else "")
     return _Clause(text, g.subject)
 
 
@@ -216,10 +222,12 @@ def write_motion_caption(codes: list[MotionCode], rng: Random, options: MotionOp
         subject = _body_text(w)
         text = _conjugate(_fill(rng.choice(STILL), subject), subject == "they")
         return [Sentence(finish(text + ".", w.det), ["body still"], [])]
-    spans = moments([codes[i].start for i in kept], [codes[i].end for i in kept])
+    spans = moments([codes[i].start for i in kept], [codes[i].end for i in kept], [codes[i].channel for i in kept])
     sentences, previous, last_subject = [], None, None
     for moment in spans:
         members = [kept[i] for i in moment.codes]
+        if options.simplified:
+            members = sorted(sorted(members, key=lambda i: -_salience(codes[i]))[:SIMPLIFIED_KEEP])
         owners: dict[Record, list[int]] = {}
         for i in members:
             owners.setdefault(codes[i].record, []).append(i)
@@ -230,9 +238,11 @@ def write_motion_caption(codes: list[MotionCode], rng: Random, options: MotionOp
         for k, item in enumerate(items):
             item_codes = [codes[c] for c in _item_codes(item, owners)]
             pronoun = None
-            if k == 0 and last_subject is not None and not isinstance(item, InterpretationGroup) \
+            if k > 0:
+                last_subject = clauses[-1].subject
+            if last_subject is not None and not isinstance(item, InterpretationGroup) \
                     and _subject_of(item) == last_subject:
-                pronoun = w.person if last_subject == ("", "body") else (
+                pronoun = BODY_PRONOUNS[w.det] if last_subject == ("", "body") else (
                     "they" if last_subject[0] == BOTH else "it")
             if isinstance(item, InterpretationGroup):
                 clauses.append(_group_clause(item, item_codes, w))
@@ -251,6 +261,11 @@ def write_motion_caption(codes: list[MotionCode], rng: Random, options: MotionOp
                                   sorted(c for item in items for c in _item_codes(item, owners))))
         previous, last_subject = moment, clauses[-1].subject
     return sentences
+
+
+def _salience(code: MotionCode) -> float:
+    """How large a change is on its kind's scale (1 at the 'moderate' threshold)."""
+    return abs(code.change) / KINDS[code.kind].intensity[0]
 
 
 def _in_time_order(item, owners, codes):

@@ -33,14 +33,19 @@ class Moment:
     end: float
 
 
-def moments(starts, ends) -> list[Moment]:
+def moments(starts, ends, channels=None) -> list[Moment]:
     """Codes grouped into moments, in time order: a code joins the current moment when it starts within
-    SIMULTANEOUS seconds of the moment's first code."""
+    SIMULTANEOUS seconds of the moment's first code and its channel has no code there yet (a knee that bends
+    and straightens again within 0.3 s makes two moments, in order); it joins the earliest moment still open."""
+    channels = list(range(len(starts))) if channels is None else list(channels)
     order = sorted(range(len(starts)), key=lambda i: (starts[i], i))
     groups: list[list[int]] = []
     for i in order:
-        if groups and starts[i] - starts[groups[-1][0]] <= SIMULTANEOUS:
-            groups[-1].append(i)
+        # the earliest moment still open (started within SIMULTANEOUS) that has no code of this channel yet
+        home = next((g for g in groups if starts[i] - starts[g[0]] <= SIMULTANEOUS
+                     and channels[i] not in {channels[k] for k in g}), None)
+        if home is not None:
+            home.append(i)
         else:
             groups.append([i])
     return [Moment(tuple(g), min(starts[i] for i in g), max(ends[i] for i in g)) for g in groups]

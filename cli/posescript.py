@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from .common import ToolkitGroup, pose_file_options
+from .common import POSE_FILE_OPTIONS, ToolkitGroup, pose_file_options
 from .compare_command import compare
 from .render_command import render
 
@@ -25,6 +25,10 @@ def main():
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--frame", type=int, default=None, help="Frame to describe (default 0).")
 @click.option("--all", "all_frames", is_flag=True, help="Describe every frame.")
+@click.option("--smooth", is_flag=True,
+              help="Describe the frames as one sequence: a statement stays while its category holds (hysteresis on "
+                   "the thresholds) and the words are drawn once, so consecutive captions change only where the "
+                   "pose changed.")
 @click.option("--captions", "n_captions", type=click.IntRange(1, 100), default=3, show_default=True,
               help="Captions per pose; caption k uses variant k mod 3 (full, simplified, pruned).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same captions.")
@@ -34,22 +38,24 @@ def main():
               help="The person's sex, which gendered words (he, her) follow; default: the file's 'gender' field, "
                    "neutral words when it has none.")
 @pose_file_options
-def describe(file, frame, all_frames, n_captions, seed, fmt, sex, skeleton, up, model_dir, model_type, no_contacts):
+def describe(file, frame, all_frames, smooth, n_captions, seed, fmt, sex, skeleton, up, model_dir, model_type,
+             no_contacts):
     """Describe the pose(s) in FILE.
 
     Parameter files (AMASS, SMPL-X) are posed on a body mesh to find self-contacts ("the right hand
     is touching the left knee") and head rotations; joint files are described from the joints only.
     """
     from bedlam_tools.pose_files import load_poses
-    from bedlam_tools.pose_text import describe_batch
+    from bedlam_tools.pose_text import describe_batch, describe_steadily
     from posescript_pipeline.body import create
 
     if all_frames and frame is not None:
         raise click.UsageError("use either --frame or --all")
     body = create(model_dir=model_dir, model_type=model_type)
     batch = load_poses(file, skeleton=skeleton, up=up, body=body, frames=None if all_frames else [frame or 0])
-    result = describe_batch(batch, body, seed=seed, captions=n_captions, contacts=not no_contacts,
-                            sex=None if sex is None else {"neutral": ""}.get(sex, sex))
+    step = describe_steadily if smooth else describe_batch
+    result = step(batch, body, seed=seed, captions=n_captions, contacts=not no_contacts,
+                  sex=None if sex is None else {"neutral": ""}.get(sex, sex))
     if fmt == "text":
         for i, frame_id in enumerate(batch.frame_ids.tolist()):
             if len(batch.frame_ids) > 1:
@@ -63,6 +69,58 @@ def describe(file, frame, all_frames, n_captions, seed, fmt, sex, skeleton, up, 
         for row in rows:
             sys.stdout.write(json.dumps(row) + "\n")
     else:
+        click.echo(json.dumps(rows[0] if len(rows) == 1 else rows, indent=2))
+
+
+MOTION_HELP = """\b
+Accepted files:
+  AMASS .npz         'poses' + 'trans' at its 'mocap_framerate' (z-up)
+  SMPL-X .npz/.pkl   global_orient, body_pose, optional transl, at --fps or an 'fps' field (y-up)
+  joints .npy/.npz   (T,J,3) world coordinates at --fps (y-up unless --up z)
+  BVH .bvh           its 'Frame Time'; rigs: smpl (Pelvis, L_Hip, ...), biped (Hips, LeftUpLeg, ...,
+                     Mixamo, LaFAN1, CMU), humanoid (Hips, UpperLeg_L, ...); units from the rest pose"""
+
+
+@main.command("describe-motion", epilog=MOTION_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--fps", default=None, help="Frames per second (default: the file's own; needed for joint files).")
+@click.option("--captions", "n_captions", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Captions per sequence; caption k uses variant k mod 3 (full, simplified, with skips).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same captions.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
+              help="json/jsonl add every motion code (kind, parts, start/end in seconds, intensity, velocity) and the "
+                   "statements and codes each sentence came from.")
+@click.option("--sex", type=click.Choice(["male", "female", "neutral"]), default=None,
+              help="The person's sex, which gendered words follow; default: the file's 'gender' field, else neutral.")
+@POSE_FILE_OPTIONS[0]
+@POSE_FILE_OPTIONS[1]
+@POSE_FILE_OPTIONS[2]
+@POSE_FILE_OPTIONS[3]
+def describe_motion(files, fps, n_captions, seed, fmt, sex, skeleton, up, model_dir, model_type):
+    """Describe what moves in each sequence FILE, over time ("both knees bend slowly, then ...")."""
+    from bedlam_tools.pose_files import load_sequence
+    from bedlam_tools.pose_text import describe_sequence
+    from posescript_pipeline.body import create
+
+    body = create(model_dir=model_dir, model_type=model_type)
+    rows = []
+    for file in files:
+        sequence = load_sequence(file, fps=fps, skeleton=skeleton, up=up, body=body)
+        result = describe_sequence(sequence, seed=seed, captions=n_captions,
+                                   sex=None if sex is None else {"neutral": ""}.get(sex, sex))
+        if fmt == "text":
+            if len(files) > 1:
+                click.echo(f"{file}: {len(sequence)} frames at {sequence.fps:g} fps ({sequence.duration:.2f} s)")
+            for caption in result.captions:
+                click.echo(("  " if len(files) > 1 else "") + caption)
+            continue
+        row = {"file": str(file), "format": sequence.fmt, **({"rig": sequence.rig} if sequence.rig else {}),
+               **result.to_json()}
+        if fmt == "jsonl":
+            sys.stdout.write(json.dumps(row) + "\n")
+        else:
+            rows.append(row)
+    if fmt == "json":
         click.echo(json.dumps(rows[0] if len(rows) == 1 else rows, indent=2))
 
 

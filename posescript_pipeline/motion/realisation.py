@@ -223,7 +223,7 @@ def write_motion_caption(codes: list[MotionCode], rng: Random, options: MotionOp
         text = _conjugate(_fill(rng.choice(STILL), subject), subject == "they")
         return [Sentence(finish(text + ".", w.det), ["body still"], [])]
     spans = moments([codes[i].start for i in kept], [codes[i].end for i in kept], [codes[i].channel for i in kept])
-    sentences, previous, last_subject = [], None, None
+    sentences, previous, previous_members, last_subject = [], None, [], None
     for moment in spans:
         members = [kept[i] for i in moment.codes]
         if options.simplified:
@@ -234,7 +234,7 @@ def write_motion_caption(codes: list[MotionCode], rng: Random, options: MotionOp
         records, owners = _merged(list(owners), owners, rng, options)
         items = records if options.simplified else group_records(records, rng)
         items = [_in_time_order(item, owners, codes) for item in order_items(items, rng)]
-        clauses = []
+        clauses, last_subject_before = [], last_subject
         for k, item in enumerate(items):
             item_codes = [codes[c] for c in _item_codes(item, owners)]
             pronoun = None
@@ -254,13 +254,26 @@ def write_motion_caption(codes: list[MotionCode], rng: Random, options: MotionOp
         text = clauses[0].text
         for clause in clauses[1:]:
             text += (rng.choice(CLAUSE_JOINERS) if len(clauses) == 2 else rng.choice(CLAUSE_JOINERS[:2])) + clause.text
-        _, phrases = relation(previous, moment)
+        _, phrases = relation(_carried_on(previous, previous_members, items, last_subject_before, codes), moment)
         phrase = rng.choice(phrases)
         text = f"{phrase}, {text}" if phrase else text
         sentences.append(Sentence(finish(text + ".", w.det), [_statement(i) for i in items],
                                   sorted(c for item in items for c in _item_codes(item, owners))))
-        previous, last_subject = moment, clauses[-1].subject
+        previous, previous_members, last_subject = moment, members, clauses[-1].subject
     return sentences
+
+
+def _carried_on(previous, members, items, last_subject, codes):
+    """The moment a new one is timed against: when its first subject carries on from the previous sentence, only
+    that subject's codes there ("both hands move apart. Then they come together", not "meanwhile")."""
+    if previous is None or not items or last_subject is None or isinstance(items[0], InterpretationGroup) \
+            or _subject_of(items[0]) != last_subject:
+        return previous
+    part = last_subject[1]
+    same = [codes[i] for i in members if codes[i].record.part1 in (part, singular(part))]
+    if not same:
+        return previous
+    return type(previous)(previous.codes, previous.start, max(c.end for c in same))
 
 
 def _salience(code: MotionCode) -> float:
@@ -277,4 +290,4 @@ def _in_time_order(item, owners, codes):
 
 
 def _subject_of(item):
-    return item.subject if isinstance(item, SubjectGroup) else item.subject
+    return item.subjects[0] if isinstance(item, InterpretationGroup) else item.subject

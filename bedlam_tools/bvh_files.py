@@ -150,7 +150,14 @@ def _units(path, height):
 
 def read_bvh(path) -> BvhMotion:
     """Read a BVH file into canonical-joint world positions in metres (y up, as BVH files are)."""
-    import bvhio
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # PyGLM's notice about its own import name, not ours to act on
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            import bvhio
+    except ImportError:
+        raise BvhError(f"{path}: reading BVH files needs the bvhio package (pip install 'posescript-toolkit[motion]')")
 
     try:
         container = bvhio.readAsBvh(str(path))

@@ -402,7 +402,7 @@ def load_sequence(path, *, fps=None, skeleton=None, up=None, body=None) -> Motio
     _check_body(file, next(f for f in ("poses", "pose_body", "body_pose") if f in file.fields), posed, available,
                 np.arange(len(posed)))
     trans = _translation(file, fmt, len(rotations))
-    moving = trans is not None and np.ptp(trans, axis=0).max() > 1e-4
+    moving = bool(trans is not None and np.ptp(trans, axis=0).max() > 1e-4)
     if moving:
         posed = posed + trans[:, None]
     world = posed @ turn.T

@@ -13,7 +13,7 @@ from ..posecodes.record import BOTH, NONE, Record, split_name
 from ..posecodes.working_set import INDEX, working_joints
 from ..aggregation_rules import plural
 from .catalogue import CHANNEL_INDEX, CHANNELS, KINDS, REDUNDANT
-from .intervals import Interval, find_intervals, intensity_category, velocity_category
+from .intervals import Interval, _filled, find_intervals, intensity_category, levels, velocity_category
 from .series import Series
 
 ACTIVE_SHARE = 0.4
@@ -51,7 +51,11 @@ class MotionCode:
 
 
 def _interpretation(channel, iv: Interval) -> str:
-    if channel.towards_neutral and abs(iv.end_value) < abs(iv.start_value):
+    """The channel's word for a change; back towards neutral only when the series ends nearer 0 on the side it
+    started (or at 0, within a level): a twist from 40 degrees left to 38 right is a twist to the right."""
+    back = abs(iv.end_value) < abs(iv.start_value)
+    same_side = np.sign(iv.end_value) == np.sign(iv.start_value) or abs(iv.end_value) < KINDS[channel.kind].step
+    if channel.towards_neutral and back and same_side:
         return channel.towards_neutral
     return channel.up if iv.change > 0 else channel.down
 
@@ -77,20 +81,38 @@ def motion_codes(series: Series, available=None) -> list[MotionCode]:
     working, _ = working_joints(series.canonical, available)
     fps = series.fps
     out = []
-    for c, channel in enumerate(CHANNELS):
-        if not series.measured[c]:
-            continue
-        kind = KINDS[channel.kind]
-        for iv in find_intervals(series.values[:, c], c, kind, fps):
-            subject, second = _subjects(channel, iv, working)
-            intensity = intensity_category(kind, iv.change)
-            near = not channel.near or min(abs(iv.start_value), abs(iv.end_value)) <= channel.near
-            out.append(MotionCode(channel.name, channel.kind, subject, second, _interpretation(channel, iv),
-                                  iv.start / fps, iv.end / fps, iv.start, iv.end, iv.change, kind.unit, intensity,
-                                  abs(iv.velocity), velocity_category(kind, iv.velocity),
-                                  intensity in kind.said and near))
+    for name, kind in KINDS.items():  # levels of all the channels of a kind at once
+        cols = [c for c, ch in enumerate(CHANNELS) if ch.kind == name and series.measured[c]]
+        lv = levels(_filled_columns(series.values[:, cols]), kind.step, kind.hysteresis) if cols else None
+        for k, c in enumerate(cols):
+            out += _codes_of(series, c, kind, lv[:, k], working)
     out = _without_redundant(out)
     out.sort(key=lambda m: (m.start, CHANNEL_INDEX[m.channel]))
+    return out
+
+
+def _filled_columns(values):
+    """NaN frames of each column take the last measured value (the first one before it)."""
+    if np.isfinite(values).all():
+        return values
+    out = values.copy()
+    for c in range(values.shape[1]):
+        if np.isfinite(values[:, c]).any():
+            out[:, c] = _filled(values[:, c])
+    return out
+
+
+def _codes_of(series, c, kind, lv, working):
+    """The graded codes of one channel (`lv`: its levels)."""
+    channel, fps, out = CHANNELS[c], series.fps, []
+    for iv in find_intervals(series.values[:, c], c, kind, fps, lv):
+        subject, second = _subjects(channel, iv, working)
+        intensity = intensity_category(kind, iv.change)
+        near = not channel.near or min(abs(iv.start_value), abs(iv.end_value)) <= channel.near
+        out.append(MotionCode(channel.name, channel.kind, subject, second, _interpretation(channel, iv),
+                              iv.start / fps, iv.end / fps, iv.start, iv.end, iv.change, kind.unit, intensity,
+                              abs(iv.velocity), velocity_category(kind, iv.velocity),
+                              intensity in kind.said and near))
     return out
 
 
@@ -101,12 +123,13 @@ def _without_redundant(codes):
         by_channel.setdefault(code.channel, []).append(i)
     out = list(codes)
     for covered, cover in REDUNDANT:
-        for i in by_channel.get(covered, ()):
-            a = out[i]
-            for j in by_channel.get(cover, ()):
-                b = out[j]
-                overlap = min(a.end, b.end) - max(a.start, b.start)
-                if b.said and overlap >= 0.5 * (a.end - a.start):
-                    out[i] = replace(a, said=False)
-                    break
+        a_idx = by_channel.get(covered, [])
+        b_idx = [j for j in by_channel.get(cover, []) if codes[j].said]
+        if not a_idx or not b_idx:
+            continue
+        a = np.array([(codes[i].start, codes[i].end) for i in a_idx])
+        b = np.array([(codes[j].start, codes[j].end) for j in b_idx])
+        overlap = np.minimum(a[:, None, 1], b[None, :, 1]) - np.maximum(a[:, None, 0], b[None, :, 0])
+        for i in np.flatnonzero((overlap >= 0.5 * (a[:, 1] - a[:, 0])[:, None]).any(axis=1)):
+            out[a_idx[i]] = replace(out[a_idx[i]], said=False)
     return out

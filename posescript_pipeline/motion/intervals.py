@@ -15,6 +15,7 @@
    series still moves in the motion's direction faster than `still` units per second. Intensity is the change of
    the series between the ends, velocity that change over the duration in seconds.
 """
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,17 +57,18 @@ def levels(values: np.ndarray, step: float, hysteresis: float) -> np.ndarray:
 
 def find_segments(frames, deltas, fps: float, min_levels: int, max_gap: float):
     """(first event, peak event, net levels) of each motion in one channel's transitions (frames, deltas)."""
+    frames, deltas = [int(f) for f in frames], [int(d) for d in deltas]
     out, n, i = [], len(frames), 0
     gap = max_gap * fps
     while i < n:
         sign = 1 if deltas[i] > 0 else -1
-        net = best = int(deltas[i])
+        net = best = deltas[i]
         best_j, last_forward = i, frames[i]
         j = i + 1
         while j < n:
             if frames[j] - last_forward > gap:
                 break
-            net += int(deltas[j])
+            net += deltas[j]
             if deltas[j] * sign > 0:
                 last_forward = frames[j]
                 if net * sign > best * sign:
@@ -76,8 +78,12 @@ def find_segments(frames, deltas, fps: float, min_levels: int, max_gap: float):
             j += 1
         if abs(best) >= min_levels:
             # the shortest segment with the same net change: start as late as the peak's net allows
-            tail = np.cumsum(np.asarray(deltas[i:best_j + 1])[::-1])[::-1]
-            start = i + int(np.flatnonzero(tail == best)[-1])
+            start, tail = best_j, 0
+            for k in range(best_j, i - 1, -1):
+                tail += deltas[k]
+                if tail == best:
+                    start = k
+                    break
             out.append((start, best_j, best))
             i = best_j + 1
         else:
@@ -85,36 +91,44 @@ def find_segments(frames, deltas, fps: float, min_levels: int, max_gap: float):
     return out
 
 
-def _refine(series, first, peak, sign, still_per_frame, limit):
+def _refine(moving, first, peak, limit):
     """Frames (start, end) of a motion: from the frame before the first transition back, and from the peak's
-    frame on, while the series still moves in the motion's direction (at most `limit` frames each way)."""
-    moving = np.diff(series) * sign > still_per_frame  # moving[t]: from frame t to t+1
+    frame on, while the series still moves in the motion's direction (`moving[t]`: from frame t to t+1 faster
+    than `still`), at most `limit` frames each way."""
     start = first - 1
     lo = max(0, start - limit)
     while start > lo and moving[start - 1]:
         start -= 1
     end = peak
-    hi = min(len(series) - 1, end + limit)
+    hi = min(len(moving), end + limit)
     while end < hi and moving[end]:
         end += 1
     return max(start, 0), end
 
 
-def find_intervals(values: np.ndarray, channel: int, kind: MotionKind, fps: float) -> list[Interval]:
-    """The motion intervals of one channel's series (T,)."""
+def find_intervals(values: np.ndarray, channel: int, kind: MotionKind, fps: float, lv=None) -> list[Interval]:
+    """The motion intervals of one channel's series (T,); `lv`: its levels if already computed (`levels`)."""
     series = np.asarray(values, np.float64)
     if series.shape[0] < 2 or not np.isfinite(series).any():
         return []
     series = _filled(series)
-    lv = levels(series[:, None], kind.step, kind.hysteresis)[:, 0]
-    frames = np.flatnonzero(np.diff(lv)) + 1
-    deltas = np.diff(lv)[frames - 1]
+    if lv is None:
+        lv = levels(series[:, None], kind.step, kind.hysteresis)[:, 0]
+    steps = np.diff(lv)
+    frames = np.flatnonzero(steps) + 1
+    if len(frames) < 1:
+        return []
+    deltas = steps[frames - 1]
     out = []
     still = kind.still / fps
     limit = max(1, int(round(kind.max_gap * fps)))
+    moving = None
     for first, peak, _ in find_segments(frames, deltas, fps, kind.min_levels, kind.max_gap):
         sign = 1 if deltas[first] > 0 else -1
-        start, end = _refine(series, int(frames[first]), int(frames[peak]), sign, still, limit)
+        if moving is None:
+            d = np.diff(series)
+            moving = {1: (d > still).tolist(), -1: (d < -still).tolist()}
+        start, end = _refine(moving[sign], int(frames[first]), int(frames[peak]), limit)
         change = float(series[end] - series[start])
         if change * sign <= 0 or end <= start:
             continue
@@ -146,8 +160,8 @@ def _filled(series):
 
 
 def intensity_category(kind: MotionKind, change: float) -> str:
-    return INTENSITIES[int(np.searchsorted(kind.intensity, abs(change), side="right"))]
+    return INTENSITIES[bisect_right(kind.intensity, abs(change))]
 
 
 def velocity_category(kind: MotionKind, velocity: float) -> str:
-    return VELOCITIES[int(np.searchsorted(kind.velocity, abs(velocity), side="right"))]
+    return VELOCITIES[bisect_right(kind.velocity, abs(velocity))]

@@ -90,8 +90,8 @@ def _grade(codes: list[MotionCode]) -> tuple[str, str]:
     the first code's kind (a super code mixes kinds: "squats down" is graded by its knees)."""
     kind = KINDS[codes[0].kind]
     codes = [c for c in codes if c.kind == kind.name]
-    return (intensity_category(kind, float(np.mean([abs(c.change) for c in codes]))),
-            velocity_category(kind, float(np.mean([c.velocity for c in codes]))))
+    return (intensity_category(kind, sum(abs(c.change) for c in codes) / len(codes)),
+            velocity_category(kind, sum(c.velocity for c in codes) / len(codes)))
 
 
 def _adverbs(codes: list[MotionCode], w: _Words, interpretation="", with_speed=True) -> str:
@@ -133,12 +133,13 @@ def _record_clause(r: Record, codes, w: _Words, pronoun: str | None) -> _Clause:
         person = _body_text(w, agent=True)
         text = _fill(w.rng.choice(PERSON[r.interpretation]), "", d=d, p=person, x=_part_text(*r.subject, w))
         return _Clause(_conjugate(text, person == "they") + _adverbs(codes, w, r.interpretation), ("", "body"))
+    template = _template(r.interpretation, bool(r.part2), w)
     if pronoun is not None:
         subject, plural = pronoun, pronoun == "they" or plural
-    else:
-        subject = _part_text(*r.subject, w)
+    else:  # "the body turns its shoulders" reads wrong: a template naming the person's parts wants a person
+        subject = _body_text(w, agent="{d}" in template) if r.part1 == "body" else _part_text(*r.subject, w)
         plural = plural or subject == "they"
-    text = _fill(_template(r.interpretation, bool(r.part2), w), subject, obj, d)
+    text = _fill(template, subject, obj, d)
     return _Clause(_conjugate(text, plural) + _adverbs(codes, w, r.interpretation), r.subject)
 
 

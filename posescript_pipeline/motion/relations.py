@@ -40,14 +40,19 @@ def moments(starts, ends, channels=None) -> list[Moment]:
     channels = list(range(len(starts))) if channels is None else list(channels)
     order = sorted(range(len(starts)), key=lambda i: (starts[i], i))
     groups: list[list[int]] = []
+    seen: list[set] = []
+    first_open = 0
     for i in order:
+        while first_open < len(groups) and starts[i] - starts[groups[first_open][0]] > SIMULTANEOUS:
+            first_open += 1
         # the earliest moment still open (started within SIMULTANEOUS) that has no code of this channel yet
-        home = next((g for g in groups if starts[i] - starts[g[0]] <= SIMULTANEOUS
-                     and channels[i] not in {channels[k] for k in g}), None)
+        home = next((g for g in range(first_open, len(groups)) if channels[i] not in seen[g]), None)
         if home is not None:
-            home.append(i)
+            groups[home].append(i)
+            seen[home].add(channels[i])
         else:
             groups.append([i])
+            seen.append({channels[i]})
     return [Moment(tuple(g), min(starts[i] for i in g), max(ends[i] for i in g)) for g in groups]
 
 

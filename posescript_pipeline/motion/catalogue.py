@@ -12,8 +12,8 @@ Each kind has
   max_gap           seconds without a level change in the motion's direction that end it (a pause);
   still             speed (units/s) under which the series is still: the interval's ends are where it moves faster;
   intensity         thresholds on |change| -> INTENSITIES;  velocity: thresholds on |change|/duration -> VELOCITIES;
-  said              the intensities that reach the text (the others stay in the json: a hand drifting by 20 cm
-                    while the body squats is measured, not said; MotionScript's "spatial eligibility").
+  said              the intensities that reach the text (the others stay in the json: MotionScript's "spatial
+                    eligibility"); a slight and very slow change (a drift) is never said.
 """
 from dataclasses import dataclass
 

@@ -12,7 +12,7 @@ import numpy as np
 from ..posecodes.record import BOTH, NONE, Record, split_name
 from ..posecodes.working_set import INDEX, working_joints
 from ..aggregation_rules import plural
-from .catalogue import CHANNEL_INDEX, CHANNELS, KINDS, REDUNDANT
+from .catalogue import CHANNEL_INDEX, CHANNELS, INTENSITIES, KINDS, REDUNDANT, VELOCITIES
 from .intervals import Interval, _filled, find_intervals, intensity_category, levels, velocity_category
 from .series import Series
 
@@ -109,10 +109,11 @@ def _codes_of(series, c, kind, lv, working):
         subject, second = _subjects(channel, iv, working)
         intensity = intensity_category(kind, iv.change)
         near = not channel.near or min(abs(iv.start_value), abs(iv.end_value)) <= channel.near
+        speed = velocity_category(kind, iv.velocity)
+        drift = intensity == INTENSITIES[0] and speed == VELOCITIES[0]  # slight and very slow: not a motion to say
         out.append(MotionCode(channel.name, channel.kind, subject, second, _interpretation(channel, iv),
                               iv.start / fps, iv.end / fps, iv.start, iv.end, iv.change, kind.unit, intensity,
-                              abs(iv.velocity), velocity_category(kind, iv.velocity),
-                              intensity in kind.said and near))
+                              abs(iv.velocity), speed, intensity in kind.said and near and not drift))
     return out
 
 

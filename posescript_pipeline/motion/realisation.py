@@ -23,7 +23,7 @@ from .catalogue import KINDS, SUPER_MOTIONS
 from .codes import MotionCode
 from .intervals import intensity_category, velocity_category
 from .relations import moments, relation
-from .templates import (BODY_WORDS, CLAUSE_JOINERS, INTENSITY_SPECIAL, INTENSITY_WORDS, ONE, PERSON, PERSON_PARTS,
+from .templates import (REPEATS, BODY_WORDS, CLAUSE_JOINERS, INTENSITY_SPECIAL, INTENSITY_WORDS, ONE, PERSON, PERSON_PARTS,
                         PROP_PERSON, STILL, TWO, VELOCITY_WORDS, third_person)
 
 _DET_WORDS, _DET_WEIGHTS = zip(*DETERMINERS)
@@ -41,6 +41,11 @@ class MotionOptions:
 
 
 SIMPLIFIED_KEEP = 3
+MINOR_SHARE = 0.35
+MAX_CYCLE = 4
+REPEAT_SIMILARITY = 0.5
+SIGNATURE_SIZE = 3
+"""Moments whose statements overlap this much (intersection over union) are the same step of a cycle."""
 BODY_PRONOUNS = {"the": "they", "their": "they", "his": "he", "her": "she"}
 
 
@@ -224,8 +229,17 @@ def write_motion_caption(codes: list[MotionCode], rng: Random, options: MotionOp
         text = _conjugate(_fill(rng.choice(STILL), subject), subject == "they")
         return [Sentence(finish(text + ".", w.det), ["body still"], [])]
     spans = moments([codes[i].start for i in kept], [codes[i].end for i in kept], [codes[i].channel for i in kept])
+    spans = [_main_codes(m, kept, codes) for m in spans]
     sentences, previous, previous_members, last_subject = [], None, [], None
-    for moment in spans:
+    for moment, repeats in _cycles(spans, kept, codes):
+        if repeats:
+            repeated = sorted(kept[i] for m in repeats for i in m.codes)
+            subject = _body_text(w) if last_subject != ("", "body") else BODY_PRONOUNS[w.det]
+            text = _fill(rng.choice(REPEATS), subject).replace("{n}", _times(len(repeats) // moment))
+            sentences.append(Sentence(finish(_conjugate(text, subject == "they") + ".", w.det),
+                                      [f"repeat {len(repeats) // moment}"], repeated))
+            previous, previous_members, last_subject = repeats[-1], repeated, ("", "body")
+            continue
         members = [kept[i] for i in moment.codes]
         if options.simplified:
             members = sorted(sorted(members, key=lambda i: -_salience(codes[i]))[:SIMPLIFIED_KEEP])
@@ -262,6 +276,52 @@ def write_motion_caption(codes: list[MotionCode], rng: Random, options: MotionOp
                                   sorted(c for item in items for c in _item_codes(item, owners))))
         previous, previous_members, last_subject = moment, members, clauses[-1].subject
     return sentences
+
+
+def _main_codes(moment, kept, codes):
+    """The moment without its minor codes: those under MINOR_SHARE of its largest code's salience (a hand drifting
+    by 20 cm while the body squats stays in the json, not in the sentence)."""
+    top = max(_salience(codes[kept[i]]) for i in moment.codes)
+    main = tuple(i for i in moment.codes if _salience(codes[kept[i]]) >= MINOR_SHARE * top)
+    return type(moment)(main, moment.start, moment.end)
+
+
+def _signature(moment, kept, codes):
+    """What a moment is, for finding cycles: the records of its SIGNATURE_SIZE largest codes."""
+    largest = sorted(moment.codes, key=lambda i: -_salience(codes[kept[i]]))[:SIGNATURE_SIZE]
+    return frozenset(codes[kept[i]].record for i in largest)
+
+
+def _similar(a, b) -> bool:
+    return len(a & b) >= REPEAT_SIMILARITY * len(a | b)
+
+
+def _cycles(spans, kept, codes):
+    """(moment, None) for the moments to say, and (cycle length, the moments of its repetitions) after a cycle of
+    1-MAX_CYCLE moments that repeats (each repetition as similar as REPEAT_SIMILARITY): a walk or a series of
+    squats is said once, then "they do this N more times"."""
+    signatures = [_signature(m, kept, codes) for m in spans]
+    i, n = 0, len(spans)
+    while i < n:
+        best = (0, 0)  # (moments covered by repetitions, cycle length)
+        for p in range(1, MAX_CYCLE + 1):
+            r = 0
+            while i + (r + 2) * p <= n and all(_similar(signatures[i + k], signatures[i + (r + 1) * p + k])
+                                               for k in range(p)):
+                r += 1
+            if r * p > best[0]:
+                best = (r * p, p)
+        for k in range(best[1] if best[0] else 1):
+            yield spans[i + k], None
+        if best[0]:
+            yield best[1], spans[i + best[1]:i + best[1] + best[0]]
+            i += best[1] + best[0]
+        else:
+            i += 1
+
+
+def _times(n: int) -> str:
+    return {1: "once more", 2: "twice more"}.get(n, f"{n} more times")
 
 
 def _carried_on(previous, members, items, last_subject, codes):

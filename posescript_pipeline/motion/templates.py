@@ -94,6 +94,8 @@ VELOCITY_WORDS = {
     "fast": ("quickly", "rapidly", "briskly"),
     "very_fast": ("very quickly", "very fast", "rapidly"),
 }
+REPEATS = ["{s} <do> this {n}", "{s} <repeat> this {n}", "{s} <go> through the same motion {n}"]
+"""A cycle said once, then its repetitions: {n} is "once more", "twice more", "5 more times"."""
 STILL = ["{s} <stay> still", "{s} <do> not move", "{s} <hold> still the whole time", "{s} <keep> still"]
 BODY_WORDS = ("the person", "the figure", "the body")
 CLAUSE_JOINERS = (" and ", ", and ", " while ")

@@ -83,7 +83,8 @@ Accepted files:
 
 @main.command("describe-motion", epilog=MOTION_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--fps", default=None, help="Frames per second (default: the file's own; needed for joint files).")
+@click.option("--fps", default=None, metavar="F",
+              help="Frames per second (default: the file's own; needed for joint files).")
 @click.option("--captions", "n_captions", type=click.IntRange(1, 100), default=3, show_default=True,
               help="Captions per sequence; caption k uses variant k mod 3 (full, simplified, with skips).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same captions.")

@@ -57,7 +57,7 @@ def _view_list(ctx, param, value):
 @click.option("--seed", type=int, default=0, show_default=True, help="Caption seed (same as `describe --seed`).")
 @click.option("--timeline", is_flag=True,
               help="The motion's key frames in a strip, each with its sentence of `describe-motion` under it.")
-@click.option("--fps", default=None, help="Frames per second of a timeline (default: the file's own).")
+@click.option("--fps", default=None, metavar="F", help="Frames per second of a timeline (default: the file's own).")
 @pose_file_options
 def render(file, output, frame, views, caption, grid, frame_list, every, columns, size, seed, timeline, fps, skeleton,
            up, model_dir, model_type, no_contacts):

@@ -169,3 +169,22 @@ def test_load_sequence_refuses_what_it_cannot_time(tmp_path):
         load_sequence(EXAMPLES / "joints_smplh52.npy")
     assert load_sequence(EXAMPLES / "amass_poses.npz").trajectory is False  # its trans is all zeros
     assert load_sequence(EXAMPLES / "amass_motion.npz", fps=60).fps == 60
+
+
+def test_smplx_sequences_keep_their_translation(tmp_path):
+    """A BEDLAM-style SMPL-X parameter sequence (y up, 'transl', a frame-rate field) moving 1 m forward."""
+    from examples.make_motion_examples import motion
+
+    rotations, _, _ = motion()
+    n = len(rotations)
+    transl = np.zeros((n, 3), np.float32)
+    transl[:, 2] = np.linspace(0, 1.5, n)  # along the body's facing direction at the start (+z)
+    path = tmp_path / "walk.npz"
+    np.savez(path, global_orient=rotations[:, 0], body_pose=rotations[:, 1:22].reshape(n, 63), transl=transl,
+             fps=np.float64(30))
+    sequence = load_sequence(path)
+    assert sequence.trajectory and sequence.fps == 30
+    out = json.loads(run("describe-motion", path, "--format", "json", "--captions", 1).output)
+    travel = [c for c in out["motion_codes"] if c["channel"] == "body_forward"]
+    assert travel and all(c["motion"] == "body forward" for c in travel)
+    assert sum(c["intensity"]["value"] for c in travel) == pytest.approx(1.5, abs=0.3)

@@ -38,7 +38,8 @@ def _turns(description, frames):
 
 
 def stick_figure(joints, size=224, available=None):
-    """(size, size, 3) uint8 front view of canonical joints (52, 3): bones of the body tree, left in blue."""
+    """(size, size, 3) uint8 front view of canonical joints (52, 3): bones of the body tree, the body's left in blue
+    (on the picture's right), a dot for the nose that shows where the body faces."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (size, size), "white")
@@ -58,6 +59,10 @@ def stick_figure(joints, size=224, available=None):
     if ok[head]:
         r = size / 28
         draw.ellipse([x[head] - r, y[head] - 1.6 * r, x[head] + r, y[head] + 0.4 * r], outline=(90, 90, 90), width=2)
+        hips = body[JOINT_INDEX["left_hip"]] - body[JOINT_INDEX["right_hip"]]
+        facing = -hips[2] / (np.hypot(hips[0], hips[2]) + 1e-9)  # x of the forward direction (-z_hips, x_hips)
+        nx, ny = x[head] + facing * 1.3 * r, y[head] - 0.6 * r  # the nose: where the face points, seen from the front
+        draw.ellipse([nx - r / 3, ny - r / 3, nx + r / 3, ny + r / 3], fill=(90, 90, 90))
     return np.asarray(image)
 
 

@@ -188,4 +188,5 @@ def read_bvh(path) -> BvhMotion:
     available = np.isfinite(out).all(axis=(0, 2))
     if not np.isfinite(out[:, available]).all():
         raise BvhError(f"{path}: NaN or inf values in the motion; expected finite channels")
-    return BvhMotion(out.astype(np.float32), available, 1.0 / container.FrameTime, rig.name, units)
+    fps = round(1.0 / container.FrameTime, 3)  # 'Frame Time: 0.0333333' is 30 fps, not 30.00003
+    return BvhMotion(out.astype(np.float32), available, fps, rig.name, units)

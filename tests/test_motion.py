@@ -6,7 +6,7 @@ import pytest
 from posescript_pipeline.crafted_poses import crafted_joints
 from posescript_pipeline.motion import CHANNELS, KINDS, MotionError, describe_motion
 from posescript_pipeline.motion.catalogue import CHANNEL_INDEX
-from posescript_pipeline.motion.intervals import find_intervals, find_segments, levels
+from posescript_pipeline.motion.intervals import find_segments, levels
 from posescript_pipeline.motion.relations import moments, relation
 from posescript_pipeline.motion.series import measure_series
 from posescript_pipeline.rotations import rotation_about_y

@@ -13,7 +13,7 @@ from ..posecodes.record import BOTH, NONE, Record, split_name
 from ..posecodes.working_set import INDEX, working_joints
 from ..aggregation_rules import plural
 from .catalogue import CHANNEL_INDEX, CHANNELS, INTENSITIES, KINDS, REDUNDANT, VELOCITIES
-from .intervals import Interval, _filled, find_intervals, intensity_category, levels, velocity_category
+from .intervals import Interval, filled, find_intervals, intensity_category, levels, velocity_category
 from .series import Series
 
 ACTIVE_SHARE = 0.4
@@ -79,7 +79,6 @@ def _subjects(channel, iv: Interval, working) -> tuple[str, str]:
 def motion_codes(series: Series, available=None) -> list[MotionCode]:
     """Every motion code of a sequence's series, in time order."""
     working, _ = working_joints(series.canonical, available)
-    fps = series.fps
     out = []
     for name, kind in KINDS.items():  # levels of all the channels of a kind at once
         cols = [c for c, ch in enumerate(CHANNELS) if ch.kind == name and series.measured[c]]
@@ -98,7 +97,7 @@ def _filled_columns(values):
     out = values.copy()
     for c in range(values.shape[1]):
         if np.isfinite(values[:, c]).any():
-            out[:, c] = _filled(values[:, c])
+            out[:, c] = filled(values[:, c])
     return out
 
 

@@ -111,7 +111,7 @@ def find_intervals(values: np.ndarray, channel: int, kind: MotionKind, fps: floa
     series = np.asarray(values, np.float64)
     if series.shape[0] < 2 or not np.isfinite(series).any():
         return []
-    series = _filled(series)
+    series = filled(series)
     if lv is None:
         lv = levels(series[:, None], kind.step, kind.hysteresis)[:, 0]
     steps = np.diff(lv)
@@ -148,7 +148,7 @@ def _disjoint(intervals, fps):
     return [iv for iv in intervals if iv.end > iv.start and iv.change * iv.direction > 0]
 
 
-def _filled(series):
+def filled(series):
     """NaN frames (a joint lost for a moment) take the last measured value (the first one before it)."""
     ok = np.isfinite(series)
     if ok.all():

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from random import Random
 
-import numpy as np
-
 from ..aggregation import InterpretationGroup, SubjectGroup, group_records, merge_pairs, order_items, symmetry_merge
 from ..aggregation_rules import singular
 from ..captions.realisation import finish

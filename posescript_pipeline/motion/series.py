@@ -54,13 +54,14 @@ def _pitch(ctx, c):
     return np.degrees(np.arctan2(up[:, 2], up[:, 1]))
 
 
-def _posecode(op, degrees_of=None):
+def _posecode(op):
     def measure(ctx, c):
         return op(ctx.working, _idx(c))[:, 0]
     return measure
 
 
 def _head(axis_op):
+    """A head rotation code of the pose engine (Euler angle of the head relative to an ancestor), per frame."""
     def measure(ctx, c):
         idx = np.array([[JOINT_INDEX[j] for j in c.joints]])
         return OPERATORS[axis_op](ctx.working, idx, ctx.rotation_matrices)[:, 0]

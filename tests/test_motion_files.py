@@ -188,3 +188,14 @@ def test_smplx_sequences_keep_their_translation(tmp_path):
     travel = [c for c in out["motion_codes"] if c["channel"] == "body_forward"]
     assert travel and all(c["motion"] == "body forward" for c in travel)
     assert sum(c["intensity"]["value"] for c in travel) == pytest.approx(1.5, abs=0.3)
+
+
+def test_the_words_do_not_depend_on_the_folder(tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "elsewhere" / BVH.name
+    copy.parent.mkdir()
+    shutil.copy(BVH, copy)
+    monkeypatch.chdir(tmp_path)
+    assert run("describe-motion", copy).output == run("describe-motion", BVH).output \
+        == run("describe-motion", Path("elsewhere") / BVH.name).output

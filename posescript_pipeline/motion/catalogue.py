@@ -17,6 +17,8 @@ Each kind has
 """
 from dataclasses import dataclass
 
+from ..aggregation_rules import plural
+
 INTENSITIES = ("slight", "moderate", "significant")
 VELOCITIES = ("very_slow", "slow", "moderate", "fast", "very_fast")
 
@@ -87,8 +89,8 @@ CHANNELS: tuple[Channel, ...] = (
     *[Channel(f"{s}_{j}_angle", "angle", "angle", (f"{s}_{a}", f"{s}_{j}", f"{s}_{b}"), f"{s}_{j}", "bend", "extend")
       for j, a, b in (("knee", "hip", "ankle"), ("elbow", "shoulder", "wrist")) for s in ("left", "right")],
     # --- body parts approaching and moving apart
-    *[Channel(f"{p}s_distance", "distance", "distance", (f"left_{p}", f"right_{p}"), f"left_{p}", "closer", "apart",
-              second=f"right_{p}") for p in ("hand", "foot", "knee")],
+    *[Channel(f"{plural(p)}_distance", "distance", "distance", (f"left_{p}", f"right_{p}"), f"left_{p}", "closer",
+              "apart", second=f"right_{p}") for p in ("hand", "foot", "knee")],
     *_sided(lambda s, o: Channel(f"{s}_hand_head_distance", "distance", "distance", (f"{s}_hand", "head"),
                                  f"{s}_hand", "closer", "apart", second="head", near=0.25)),
     # --- hands relative to their shoulder, feet relative to their hip (x, z) and to the ground (y)
@@ -124,7 +126,7 @@ CHANNEL_INDEX = {c.name: i for i, c in enumerate(CHANNELS)}
 # Codes that another code says already when both happen at the same time (overlapping by half the first one's
 # duration, in the direction given): a hand moving sideways while both hands come together or move apart.
 REDUNDANT = (
-    *((f"{s}_{p}_x", f"{p}s_distance") for s in ("left", "right") for p in ("hand", "foot")),
+    *((f"{s}_{p}_x", f"{plural(p)}_distance") for s in ("left", "right") for p in ("hand", "foot")),
 )
 
 # Whole-body statements that several codes make together (super motion codes): when every (subject, interpretation)
@@ -138,6 +140,7 @@ SUPER_MOTIONS = (
 def _validate():
     names = [c.name for c in CHANNELS]
     assert len(names) == len(set(names)), "channel names are unique"
+    assert all(a in names and b in names for a, b in REDUNDANT), "redundancy rules name channels"
     for c in CHANNELS:
         assert c.kind in KINDS, c
         assert c.down != c.up, c

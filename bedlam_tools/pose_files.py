@@ -294,3 +294,129 @@ def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
     _check_body(file, next(f for f in ("poses", "pose_body", "body_pose") if f in file.fields), joints, available, ids)
     return PoseBatch(joints.astype(np.float32), available, rotations.astype(np.float32), betas, ids, file.path, fmt,
                      read_sex(file))
+
+
+# --------------------------------------------------------------------------- sequences (motion)
+
+FRAME_RATE_FIELDS = ("mocap_framerate", "mocap_frame_rate", "fps", "frame_rate")
+"""Fields that hold a file's frame rate (AMASS writes the first two)."""
+TRANSLATION_FIELDS = {"amass": ("trans",), "smplx": ("transl", "trans")}
+SEQUENCE_EXTENSIONS = (".npz", ".npy", ".pkl", ".bvh")
+
+
+@dataclass
+class MotionSequence:
+    """One sequence in world coordinates (y up, metres), as the motion engine reads it."""
+    joints: np.ndarray            # (T, 52, 3) float32 world joints (NaN where missing)
+    available: np.ndarray         # (52,) bool
+    rotations: np.ndarray | None  # (T, 52, 3) float32 axis-angle, the root in the same y-up world frame
+    fps: float
+    trajectory: bool              # the pelvis moves as in the file (translation given), else it is fixed
+    path: str
+    fmt: str                      # "amass", "smplx", "joints" or "bvh"
+    sex: str = ""
+    rig: str = ""                 # BVH: the rig table row used; "" otherwise
+    betas: np.ndarray | None = None
+
+    def __len__(self):
+        return len(self.joints)
+
+    @property
+    def duration(self) -> float:
+        return (len(self) - 1) / self.fps
+
+
+def _checked_fps(where: str, fps) -> float:
+    try:
+        value = float(fps)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not np.isfinite(value) or value <= 0:
+        raise InputError(f"{where} is {fps!r}; expected frames per second > 0")
+    return value
+
+
+def _file_fps(file):
+    for field in FRAME_RATE_FIELDS:
+        if field in file.fields:
+            value = np.asarray(file.fields[field]).reshape(-1)
+            return _checked_fps(f"{file.path}: field '{field}'", value[0] if value.size == 1 else value.tolist())
+    return None
+
+
+def _translation(file, fmt, n_frames):
+    """(T, 3) translation of a parameter file, or None when it has none."""
+    for field in TRANSLATION_FIELDS.get(fmt, ()):
+        if field in file.fields:
+            trans = file.array(field)
+            trans = trans[None] if trans.ndim == 1 else trans
+            if trans.shape != (n_frames, 3):
+                file.fail(field, f"has shape {file.array(field).shape}; expected ({n_frames}, 3) like the poses")
+            return file.check_finite(field, trans)
+    return None
+
+
+def _check_frames(path, n_frames):
+    if n_frames < 2:
+        raise InputError(f"{path}: {n_frames} frame; a motion needs at least 2 frames")
+
+
+def load_sequence(path, *, fps=None, skeleton=None, up=None, body=None) -> MotionSequence:
+    """Read a motion file into world joints (y up, metres) with its frame rate.
+
+    AMASS .npz: its own 'mocap_framerate' and 'trans'; SMPL-X parameters: 'transl' (or 'trans') and a frame-rate
+    field, else `fps`; joint coordinates (.npy/.npz): `fps` (or an 'fps' field in the .npz); BVH: its 'Frame Time'
+    (see `bvh_files`). `fps`, when given, overrides the file's rate. The root trajectory is kept (no orientation
+    normalisation here: the motion engine does it per frame and keeps the heading and the pelvis path).
+    """
+    given = None if fps is None else _checked_fps("--fps", fps)
+    suffix = Path(str(path)).suffix.lower()
+    if suffix == ".bvh":
+        from .bvh_files import read_bvh
+
+        if not Path(path).is_file():
+            raise InputError(f"{path}: file not found")
+        motion = read_bvh(path)
+        _check_frames(path, len(motion.joints))
+        up = up or "y"
+        joints = motion.joints @ UP_CONVERSIONS[up].T.astype(np.float32)
+        if (problem := implausibility(joints, motion.available)) is not None:
+            raise InputError(f"{path}: frame {problem[0]}: {problem[1]}")
+        return MotionSequence(joints, motion.available, None, given or motion.fps, True, str(path), "bvh",
+                              rig=motion.rig)
+    file = PoseFile(path)
+    fmt = _detect(file)
+    up = DEFAULT_UP[fmt] if up is None else up
+    if up not in UP_CONVERSIONS:
+        raise InputError(f"{file.path}: up axis {up!r}; expected one of {', '.join(UP_CONVERSIONS)}")
+    turn = UP_CONVERSIONS[up]
+    rate = given or _file_fps(file)
+    if rate is None:
+        what = "joint coordinates have" if fmt == "joints" else "the file has"
+        raise InputError(f"{file.path}: {what} no frame rate (no {' or '.join(map(repr, FRAME_RATE_FIELDS[:3]))} "
+                         "field); give --fps")
+    if fmt == "joints":
+        source, skeleton = _source_joints(file, skeleton)
+        _check_frames(file.path, len(source))
+        joints, available = to_smplh52(source, skeleton)
+        _check_body(file, "joints", joints, available, np.arange(len(joints)))
+        return MotionSequence((joints @ turn.T).astype(np.float32), available, None, rate, True, file.path, fmt)
+    rotations = amass_rotations(file) if fmt == "amass" else _parameter_rotations(file, fmt)
+    _check_frames(file.path, len(rotations))
+    betas = read_betas(file)
+    body = body or create()
+    posed = body.joints(rotations.astype(np.float32), body.betas_for(betas, SHAPE_SPACE)).astype(np.float64)
+    available = np.ones(NUM_JOINTS, dtype=bool)
+    _check_body(file, next(f for f in ("poses", "pose_body", "body_pose") if f in file.fields), posed, available,
+                np.arange(len(posed)))
+    trans = _translation(file, fmt, len(rotations))
+    moving = bool(trans is not None and np.ptp(trans, axis=0).max() > 1e-4)
+    if moving:
+        posed = posed + trans[:, None]
+    world = posed @ turn.T
+    from posescript_pipeline.rotations import axis_angle_to_matrix, matrix_to_axis_angle
+
+    rotations = rotations.copy()
+    rotations[:, 0] = matrix_to_axis_angle(turn @ axis_angle_to_matrix(rotations[:, 0]))
+    return MotionSequence(world.astype(np.float32), available, rotations.astype(np.float32), rate, moving, file.path,
+                          fmt, read_sex(file), betas=betas)

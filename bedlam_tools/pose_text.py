@@ -3,6 +3,8 @@
 Self-contacts are found on the body mesh when the poses have rotations (parameter files); joint files are
 described from their joints only.
 """
+from pathlib import Path
+
 from posescript_pipeline.compare import Comparisons, compare
 from posescript_pipeline.contact import detect_contacts
 from posescript_pipeline.describe import Descriptions, describe
@@ -33,3 +35,27 @@ def compare_batches(a: PoseBatch, b: PoseBatch, body, *, pair_ids, seed: int = 0
     found = (contacts_of(a, body, contacts), contacts_of(b, body, contacts)) if both else (None, None)
     return compare(a.joints, b.joints, *rotations, seed=seed, pair_ids=pair_ids, texts=texts, contacts_a=found[0],
                    contacts_b=found[1], available_a=a.available, available_b=b.available)
+
+
+def describe_steadily(batch: PoseBatch, body, *, seed: int = 0, captions: int = 3, contacts: bool = True,
+                      sex: str | None = None) -> Descriptions:
+    """Captions of the batch's frames as one sequence, held across frames (`posescript describe --all --smooth`):
+    a statement stays while its category holds, so consecutive captions change only where the pose changed. The
+    words depend on (seed, file name, caption index), not on the file's folder."""
+    from posescript_pipeline.motion.steady import describe_steady
+
+    return describe_steady(batch.joints, batch.available, batch.rotations, seed=seed,
+                           sequence_id=Path(batch.path).name,
+                           captions=captions, contacts=contacts_of(batch, body, contacts),
+                           sex=batch.sex if sex is None else sex)
+
+
+def describe_sequence(sequence, *, seed: int = 0, captions: int = 3, sex: str | None = None):
+    """The motion description of a `pose_files.MotionSequence`; caption k depends only on (seed, file name, k):
+    not on the folder the file is in or how its path was typed."""
+    from posescript_pipeline.motion import describe_motion
+
+    return describe_motion(sequence.joints, sequence.fps, sequence.available, sequence.rotations,
+                           trajectory=sequence.trajectory, seed=seed, sequence_id=Path(sequence.path).name,
+                           captions=captions,
+                           sex=sequence.sex if sex is None else sex)

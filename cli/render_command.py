@@ -14,7 +14,8 @@ Views:
   top    from above, the body's front towards the bottom
 \b
 Input: AMASS .npz or SMPL-X parameter .npz/.pkl files. A mesh is posed from
-rotations, so joint coordinate files cannot be rendered. The body is turned
+rotations, so joint coordinate files cannot be rendered (except --timeline,
+which draws joint and BVH files as stick figures). The body is turned
 so that its hips face the camera in the front view. The first use of the
 free Anny body builds its model once (about 2-3 minutes; cached afterwards).
 A photo (.jpg, .png ...) is drawn with its estimated skeleton on it, and its
@@ -56,18 +57,26 @@ def _view_list(ctx, param, value):
 @click.option("--size", type=click.IntRange(32, 2048), default=224, show_default=True,
               help="Side of each view's square picture, in pixels.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Caption seed (same as `describe --seed`).")
+@click.option("--timeline", is_flag=True,
+              help="The motion's key frames in a strip, each with its sentence of `describe-motion` under it.")
+@click.option("--fps", default=None, metavar="F", help="Frames per second of a timeline (default: the file's own).")
 @MIN_VISIBILITY_OPTION
 @pose_file_options
-def render(file, output, frame, views, caption, grid, frame_list, every, columns, size, seed, min_visibility,
-           skeleton, up, model_dir, model_type, no_contacts):
-    """Render the posed body of FILE to a picture: one frame, or a grid of frames, optionally captioned; a
-    photo with its estimated pose."""
+def render(file, output, frame, views, caption, grid, frame_list, every, columns, size, seed, timeline, fps,
+           min_visibility, skeleton, up, model_dir, model_type, no_contacts):
+    """Render the posed body of FILE to a picture: one frame, a grid of frames, optionally captioned, the
+    timeline of its motion, or a photo with its estimated pose."""
     from bedlam_tools.inputs import is_photo, load_one
     from bedlam_tools.pose_files import InputError
     from bedlam_tools.render import save_picture
     from bedlam_tools.render.poses import batch_picture, first_captions
     from posescript_pipeline.body import create
 
+    if timeline:
+        if grid or frame is not None or caption:
+            raise click.UsageError("--timeline picks its own frames and sentences; drop --frame/--grid/--caption")
+        _timeline(file, output, views, size, seed, fps, skeleton, up, model_dir, model_type)
+        return
     grid = grid or frame_list is not None or every is not None
     if frame_list is not None and every is not None:
         raise click.UsageError("use either --frames or --every")
@@ -98,3 +107,20 @@ def render(file, output, frame, views, caption, grid, frame_list, every, columns
     save_picture(sheet, output)
     click.echo(f"wrote {output} ({len(batch)} pose{'s' if len(batch) > 1 else ''}, {sheet.width}x{sheet.height})",
                err=True)
+
+
+def _timeline(file, output, views, size, seed, fps, skeleton, up, model_dir, model_type):
+    from bedlam_tools.pose_files import load_sequence
+    from bedlam_tools.pose_text import describe_sequence
+    from bedlam_tools.render import save_picture
+    from bedlam_tools.render.timeline import timeline_picture
+    from posescript_pipeline.body import create
+
+    if not Path(output).resolve().parent.is_dir():
+        raise click.UsageError(f"the folder of {output} does not exist")
+    body = create(model_dir=model_dir, model_type=model_type)
+    sequence = load_sequence(file, fps=fps, skeleton=skeleton, up=up, body=body)
+    description = describe_sequence(sequence, seed=seed, captions=1)
+    sheet = timeline_picture(sequence, description, body, size=size, views=views)
+    save_picture(sheet, output)
+    click.echo(f"wrote {output} ({len(description.sentences[0])} sentences, {sheet.width}x{sheet.height})", err=True)

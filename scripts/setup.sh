@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up the toolkit in ./.venv on a fresh machine: a CPU build of torch (pinned, so pip does not
-# pull a multi-GB CUDA build), Anny and smplx, the photo pose estimator, the toolkit itself (editable) and the
-# test tools.
+# pull a multi-GB CUDA build), Anny and smplx, the photo pose estimator, bvhio (BVH motion files), the toolkit
+# itself (editable) and the test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -29,7 +29,7 @@ fi
 
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[body,render,ray,vision,dev]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[body,render,ray,vision,motion,dev]"
 # The photo pose estimator (bedlam_tools.vision) runs the BlazePose GHUM 3D model files shipped inside the
 # mediapipe 0.10.21 wheel (later versions ship none and download at run time). Only those files are used, so
 # the wheel goes in without its dependencies (it pins numpy<2 and protobuf<5; pip may warn about them later).

@@ -1,5 +1,6 @@
 """`posescript compare`: instructions to go from pose A to pose B (PoseFix paircodes)."""
 import json
+from pathlib import Path
 
 import click
 
@@ -35,7 +36,8 @@ def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, min_visibility
     body = create(model_dir=model_dir, model_type=model_type)
     a, b = (load_one(path, frames=[frame], min_visibility=min_visibility, skeleton=skeleton, up=up, body=body)
             for path, frame in ((file_a, frame_a), (file_b, frame_b)))
-    result = compare_batches(a, b, body, pair_ids=[f"{file_a}:{frame_a}->{file_b}:{frame_b}"], seed=seed,
+    pair_id = f"{Path(file_a).name}:{frame_a}->{Path(file_b).name}:{frame_b}"  # the same words from any folder
+    result = compare_batches(a, b, body, pair_ids=[pair_id], seed=seed,
                              texts=n_texts, contacts=not no_contacts)
     if fmt == "text":
         if not any(result.texts[0]):

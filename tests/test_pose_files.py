@@ -79,7 +79,7 @@ def test_joint_files(tmp_path):
 BAD_INPUTS = {
     "missing.npz": (None, r"missing\.npz: file not found"),
     "text.npz": (b"not a zip", r"text\.npz: could not be read"),
-    "pose.txt": (b"1 2 3", r"pose\.txt: unknown extension; expected \.npz, \.npy or \.pkl"),
+    "pose.txt": (b"1 2 3", r"pose\.txt: unknown extension; expected \.npz, \.npy, \.pkl \(or a photo\)"),
     "keys.npz": ({"trans": np.zeros((2, 3))}, r"keys\.npz: unknown keys \(found trans\); expected 'poses'"),
     "width.npz": ({"poses": np.zeros((10, 99))},
                   r"width\.npz: field 'poses' has shape \(10, 99\); expected \(T, 156\) SMPL-H or \(T, 165\) SMPL-X"),

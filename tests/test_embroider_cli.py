@@ -88,7 +88,7 @@ def runs(data, encoders):
     return folders
 
 
-def test_the_default_image_encoder_is_the_frozen_blazepose_network(data, tmp_path):
+def test_the_default_image_encoder_is_the_frozen_blazepose_network(data, tmp_path, monkeypatch):
     from bedlam_tools.embroider.features import FrozenEncoders, split_features
     from bedlam_tools.vision import ENCODER_WIDTH
 
@@ -101,6 +101,17 @@ def test_the_default_image_encoder_is_the_frozen_blazepose_network(data, tmp_pat
     assert features["image"].shape == (64, ENCODER_WIDTH) and torch.isfinite(features["image"]).all()
     # the tiny crops are flat colours: no person anywhere, so every item has the flagged zero feature
     assert torch.allclose(features["image"], features["image"][0].expand_as(features["image"]))
+    # the network's features depend on the crops only: pretraining again (e.g. after an interruption) reuses them
+    assert len(list((tmp_path / "enc" / "features").glob("blazepose-train-*.pt"))) == 1
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the BlazePose features were computed again")
+    monkeypatch.setattr("bedlam_tools.embroider.features.blazepose_features", no_network)
+    result = invoke("pretrain", "--data", data, "--out", tmp_path / "enc", *[f"--set={a}" for a in tiny], "--set=seed=2")
+    assert result.exit_code == 0, result.output
+    # ... while the features of the encoders trained here are those of the new weights, not the cached old ones
+    again = split_features(FrozenEncoders(tmp_path / "enc"), data, "train")
+    assert torch.equal(again["image"], features["image"]) and not torch.allclose(again["pose"], features["pose"])
 
 
 def test_pretraining_saves_encoders_and_its_losses_decrease(encoders):

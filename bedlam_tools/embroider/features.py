@@ -33,6 +33,7 @@ class FrozenEncoders:
         self.config: EncoderConfig = load_encoder_config(folder / "config.json")
         self.vocabulary = Vocabulary.load(folder / "vocabulary.json")
         weights = torch.load(folder / "encoders.pt", weights_only=True)
+        self.fingerprint = hashlib.sha256((folder / "encoders.pt").read_bytes()).hexdigest()[:12]
         self.pose_net = pose_trunk(self.config.pose_width)
         self.text_net = TextEncoder(self.config, len(self.vocabulary))
         self.image_net = ImageEncoder(self.config) if self.config.image_encoder == "cnn" else None
@@ -58,9 +59,13 @@ class FrozenEncoders:
         vector with its found flag 0, then standardised)."""
         if self.image_net is not None:
             return _chunked(self.image_net, torch.from_numpy(images))
+        return self.standardise(blazepose_features(images, self.config))
+
+    def standardise(self, raw: torch.Tensor) -> torch.Tensor:
+        """Raw BlazePose features standardised by the train split's mean and deviation."""
         if self.image_scale is None:
             raise EmbroiderError(f"{self.folder}: encoders.pt has no image feature scale; pretrain again")
-        return (blazepose_features(images, self.config) - self.image_scale[0]) / self.image_scale[1]
+        return (raw - self.image_scale[0]) / self.image_scale[1]
 
     @torch.no_grad()
     def text(self, captions: list[list[str]]) -> torch.Tensor:
@@ -81,6 +86,17 @@ def blazepose_features(images, config: EncoderConfig) -> torch.Tensor:
 
     features, _ = encoder_features(images, workers=config.feature_workers or os.cpu_count() or 1, progress=True)
     return torch.from_numpy(features)
+
+
+def cached_blazepose_features(folder: Path, data_dir: Path, split: str, images, config: EncoderConfig) -> torch.Tensor:
+    """`blazepose_features` of a split's crops, computed once and kept in `folder/features` (they depend on the
+    crops only, so an interrupted pretraining does not compute them again)."""
+    path = Path(folder) / "features" / f"blazepose-{split}-{split_key(data_dir, split)}.pt"
+    if path.exists():
+        return torch.load(path, weights_only=True)
+    raw = blazepose_features(images, config)
+    _save(raw, path)
+    return raw
 
 
 def feature_scale(features: torch.Tensor) -> torch.Tensor:
@@ -106,15 +122,22 @@ def image_size(config: EncoderConfig) -> tuple[int, int] | None:
 
 def split_features(encoders: FrozenEncoders, data_dir: Path, split: str, items: Items | None = None,
                    image: torch.Tensor | None = None) -> dict:
-    """The frozen features of a split, computed once and cached in the encoder folder (`items` and `image`:
-    already read)."""
-    path = encoders.folder / "features" / f"{split}-{split_key(data_dir, split)}.pt"
+    """The frozen features of a split, computed once and cached in the encoder folder, keyed by the split's
+    shards and the encoders' weights (`items` and `image`: already read)."""
+    path = encoders.folder / "features" / f"{split}-{split_key(data_dir, split)}-{encoders.fingerprint}.pt"
     if path.exists():
         return torch.load(path, weights_only=True)
     if items is None:
         items = read_split(data_dir, split, image_size(encoders.config))
+    if image is None and encoders.image_net is None:
+        image = encoders.standardise(cached_blazepose_features(encoders.folder, data_dir, split, items.images,
+                                                               encoders.config))
     features = encoders.features(items, image)
-    path.parent.mkdir(exist_ok=True)
-    torch.save(features, path.with_suffix(".tmp"))
-    path.with_suffix(".tmp").replace(path)
+    _save(features, path)
     return features
+
+
+def _save(value, path: Path):
+    path.parent.mkdir(exist_ok=True)
+    torch.save(value, path.with_suffix(".tmp"))
+    path.with_suffix(".tmp").replace(path)

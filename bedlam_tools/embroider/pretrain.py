@@ -19,7 +19,7 @@ from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 from .config import EncoderConfig, save_json
 from .data import Items, Vocabulary, read_split
 from .encoders import ImageEncoder, PoseAutoencoder, TextEncoder, pose_trunk
-from .features import FrozenEncoders, blazepose_features, feature_scale, image_size, split_features
+from .features import FrozenEncoders, cached_blazepose_features, feature_scale, image_size, split_features
 from .fitting import fit
 from .geometry import Skeleton, axis_angle_to_matrix, matrix_from_6d
 from .losses import pose_error, sym_info_nce
@@ -103,19 +103,19 @@ def pretrain(data_dir: Path, out: Path, config: EncoderConfig, items: Items | No
             rotations = axis_angle_to_matrix(poses)
             joints = skeleton(rotations)
     fit_args = dict(n_items=len(items), batch_size=config.batch_size, lr=config.lr, seed=config.seed)
-    with clock.stage("pose"):
-        nets["pose"], losses["pose"] = train_pose(config, poses, rotations, joints, skeleton, **fit_args)
-    with clock.stage("text"):
-        nets["text"], losses["text"] = train_text(config, vocabulary, items.captions, poses, **fit_args)
     weights, image = {}, None
     with clock.stage("image"):
         if config.image_encoder == "cnn":
             images = torch.from_numpy(items.images)
             nets["image"], losses["image"] = train_image(config, images, rotations, joints, skeleton, **fit_args)
         else:  # frozen and pretrained: its features, standardised by this split's statistics
-            raw = blazepose_features(items.images, config)
+            raw = cached_blazepose_features(out, data_dir, "train", items.images, config)
             weights["image_scale"] = feature_scale(raw)
             image = (raw - weights["image_scale"][0]) / weights["image_scale"][1]
+    with clock.stage("pose"):
+        nets["pose"], losses["pose"] = train_pose(config, poses, rotations, joints, skeleton, **fit_args)
+    with clock.stage("text"):
+        nets["text"], losses["text"] = train_text(config, vocabulary, items.captions, poses, **fit_args)
     save_json(config, out / "config.json")
     vocabulary.save(out / "vocabulary.json")
     torch.save({**{name: net.state_dict() for name, net in nets.items()}, **weights}, out / "encoders.pt")

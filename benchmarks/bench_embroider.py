@@ -25,7 +25,7 @@ def main():
     parser.add_argument("--data", required=True, type=Path)
     parser.add_argument("--out", required=True, type=Path, help="empty folder for the encoders and runs")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs, help="0: by the data size (the default)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 

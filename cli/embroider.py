@@ -5,8 +5,6 @@ from pathlib import Path
 
 import click
 
-from bedlam_tools.embroider.config import TrainConfig
-
 from .common import ToolkitGroup
 
 DATA_OPTION = click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
@@ -62,7 +60,8 @@ def pretrain(data_dir, out, assignments):
 @click.option("--encoders", type=click.Path(file_okay=False), default=None,
               help="Frozen encoders from `embroider pretrain` (default: pretrain them into RUN/encoders).")
 @click.option("--epochs", type=click.IntRange(1), default=None,
-              help=f"Training epochs (default {TrainConfig.epochs}).")
+              help="Training epochs (default: by the data size, at most 60 and about 450,000 items seen: "
+                   "10 epochs on the default 50,000-pose build).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its last checkpoint.")
 @click.option("--published", is_flag=True,
               help="Restore the published quirks: leaky targets, feature noise 0.1, constant LR, "

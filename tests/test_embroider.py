@@ -165,3 +165,14 @@ def test_toy_set_is_learnt_to_high_recall_and_the_loss_decreases(kind):
     assert np.mean(losses[-10:]) < 0.5 * np.mean(losses[:10])
     results = retrieval(model, {m: v[:, 0] if m == "text" else v for m, v in unseen.items()})
     assert results["mRecall"] > 90 and min(r["R@10"] for r in results["tasks"].values()) > 90
+
+
+def test_epochs_left_at_zero_follow_the_data_size():
+    from bedlam_tools.embroider.config import AUTO_EPOCHS, EncoderConfig, TrainConfig, resolved_epochs
+
+    assert resolved_epochs(TrainConfig(), 4_500).epochs == AUTO_EPOCHS["epochs"][0] == 60  # small data: the most
+    assert resolved_epochs(TrainConfig(), 45_000).epochs == 10  # the default build's fitting items
+    assert resolved_epochs(TrainConfig(epochs=7), 45_000).epochs == 7  # a given count is kept
+    encoders = resolved_epochs(EncoderConfig(), 50_000)
+    assert (encoders.pose_epochs, encoders.text_epochs, encoders.image_epochs) == (3, 3, 3)
+    assert resolved_epochs(EncoderConfig(), 5_000).text_epochs == 20

@@ -16,7 +16,7 @@ from torch import nn
 
 from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 
-from .config import EncoderConfig, save_json
+from .config import EncoderConfig, resolved_epochs, save_json
 from .data import Items, Vocabulary, read_split
 from .encoders import ImageEncoder, PoseAutoencoder, TextEncoder, pose_trunk
 from .features import FrozenEncoders, cached_blazepose_features, feature_scale, image_size, split_features
@@ -96,6 +96,7 @@ def pretrain(data_dir: Path, out: Path, config: EncoderConfig, items: Items | No
     clock, nets, losses = Stopwatch(), {}, {}
     with clock.stage("read"):
         items = items if items is not None else read_split(data_dir, "train", image_size(config))
+        config = resolved_epochs(config, len(items))
         vocabulary = Vocabulary.build([c for caps in items.captions for c in caps], config.min_word_count)
         poses = torch.from_numpy(items.poses)
         skeleton = Skeleton()

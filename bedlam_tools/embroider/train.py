@@ -5,6 +5,7 @@ Captions: a random one of the 3 each time an item is drawn; validation uses capt
 Validation items are train subjects held out from fitting (default) or, as published, the val split.
 """
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import torch
 from tqdm import tqdm
 
 from . import EmbroiderError
-from .config import RunConfig, save_json
+from .config import RunConfig, resolved_epochs, save_json
 from .data import holdout_by_subject
 from .evaluate import inputs, retrieval
 from .features import FrozenEncoders, split_features
@@ -44,6 +45,7 @@ class Trainer:
         self.encoders = FrozenEncoders(config.encoders)
         self.features, self.fit_indices, validation = split_items(config, self.encoders, data_dir)
         self.fit_indices = self.fit_indices[:config.train.data_size or None]
+        self.config = config = replace(config, train=resolved_epochs(config.train, len(self.fit_indices)))
         n_val = len(validation["ids"])
         self.validation = {k: v.to(device()) for k, v in inputs(validation, range(n_val), np.arange(n_val) % 3).items()}
         torch.manual_seed(config.train.seed)
@@ -132,7 +134,7 @@ def train(run_dir: Path, data_dir: Path, config: RunConfig | None = None, resume
     if resume:
         trainer.resume()
     else:
-        save_json(config, run_dir / "config.json")
+        save_json(trainer.config, run_dir / "config.json")
     with clock.stage("epochs"):
         summary = trainer.run()
     summary = {**summary, **clock.record(), "fit_items": len(trainer.fit_indices),

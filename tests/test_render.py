@@ -151,3 +151,28 @@ def test_cli_joint_file_is_refused_in_one_line(tmp_path):
 def test_cli_rejects_unknown_views(tmp_path):
     result = run(EXAMPLES / "smplx_params.npz", "-o", tmp_path / "x.png", "--views", "front,diagonal")
     assert result.exit_code == 2 and "diagonal" in result.output
+
+
+def test_vertex_normals_point_out_of_a_closed_mesh():
+    from bedlam_tools.render import VertexNormals, vertex_normals
+
+    t = (1 + 5 ** 0.5) / 2  # icosahedron, faces wound counter-clockwise seen from outside
+    vertices = np.array([[-1, t, 0], [1, t, 0], [-1, -t, 0], [1, -t, 0], [0, -1, t], [0, 1, t], [0, -1, -t],
+                         [0, 1, -t], [t, 0, -1], [t, 0, 1], [-t, 0, -1], [-t, 0, 1]], float)
+    faces = np.array([[0, 11, 5], [0, 5, 1], [0, 1, 7], [0, 7, 10], [0, 10, 11], [1, 5, 9], [5, 11, 4], [11, 10, 2],
+                      [10, 7, 6], [7, 1, 8], [3, 9, 4], [3, 4, 2], [3, 2, 6], [3, 6, 8], [3, 8, 9], [4, 9, 5],
+                      [2, 4, 11], [6, 2, 10], [8, 6, 7], [9, 8, 1]])
+    normals = VertexNormals(faces)(vertices * 2.0 + 0.0)
+    assert normals.dtype == np.float32 and normals.shape == (12, 3)
+    np.testing.assert_allclose(normals, vertices / np.linalg.norm(vertices, axis=1, keepdims=True), atol=1e-6)
+    np.testing.assert_array_equal(vertex_normals(vertices, faces), VertexNormals(faces)(vertices))
+
+
+def test_a_gpu_is_preferred_to_the_software_rasteriser():
+    from bedlam_tools.render.gl import device_order
+
+    software = "EGL_MESA_device_software EGL_EXT_device_drm_render_node"
+    assert device_order([software, "EGL_EXT_device_drm EGL_NV_device_cuda", software]) == [1, 0, 2]
+    assert device_order([software]) == [0]
+    assert device_order(["EGL_EXT_device_drm", "EGL_EXT_device_drm"]) == [0, 1]
+

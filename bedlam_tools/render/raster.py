@@ -2,10 +2,12 @@
 
 Faces are uploaded once per mesh; each frame uploads only positions, normals and colours into the same
 buffers, draws into a framebuffer of the frame's size on the process's one context (`gl.current_context`)
-and reads RGBA back (alpha 0 where nothing was drawn). The shading is pyrender's metallic-roughness model
-for directional lights with its constants (`SHADING`: metallic 0, roughness 0.9, vertex colour times the
-light, ambient added, gamma 2.2), so pictures look like the pyrender ones; what it leaves out is what costs
-on a software rasteriser (`FRAME`): multisampling, depth readback, per-frame scene and buffer set-up.
+and reads RGBA back, the alpha saying which mesh covers each pixel. The shading is pyrender's
+metallic-roughness model for directional lights with its constants (`SHADING`: metallic 0, roughness 0.9,
+vertex colour times the light, ambient added, gamma 2.2), so pictures look like the pyrender ones. What it
+leaves out is what costs on a software rasteriser (`FRAME`): multisampling, depth readback, a new scene and
+new buffers per frame, back faces, and shading per pixel: it shades per vertex, since at crop size a body
+triangle covers about one pixel while llvmpipe shades at least a 4x4 block for each.
 """
 import ctypes
 
@@ -14,8 +16,9 @@ import numpy as np
 from .gl import current_context
 
 FRAME = {
-    "samples": 0,          # multisampling: 4x costs 4-5x the whole frame on llvmpipe
-    "cull_back_faces": True,  # closed meshes: the back half of the triangles never shows
+    "samples": 0,             # multisampling: 2x or 4x made the whole frame 3x slower on llvmpipe
+    "cull_back_faces": True,  # meshes seen from outside (a closed body, a floor from above): same pixels,
+                              # half the triangles
     "max_lights": 4,
 }
 SHADING = {"roughness": 0.9, "min_roughness": 0.04, "gamma": 2.2}

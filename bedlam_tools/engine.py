@@ -1,8 +1,9 @@
 """Run independent tasks: in this process, on a local process pool, or on a Ray cluster.
 
 Every engine runs the same task function on the same arguments under the same numeric setup (`numeric_setup`:
-one thread for torch and the OpenMP/BLAS pools while the task runs), so a task's output does not depend on
-where it ran; results are yielded as (task index, result) in completion order.
+one thread for torch and the OpenMP/BLAS pools while the task runs, and Mesa's llvmpipe rasterising in the
+task's own thread), so a task's output does not depend on where it ran, and a pool of one worker per core
+runs one thread per core; results are yielded as (task index, result) in completion order.
 """
 import multiprocessing
 import os
@@ -11,15 +12,18 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
 ENGINES = ("local", "ray")
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+THREAD_VARIABLES = {
+    # variable -> value for every task (read by a library when it starts in the process)
+    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+    "LP_NUM_THREADS": "0",  # llvmpipe (software OpenGL): no rasteriser threads, the drawing thread rasterises
+}
 
 
 @contextmanager
 def numeric_setup():
     """One thread for every numeric library while a task runs (float sums then have one order everywhere);
     torch's setting is restored afterwards."""
-    for name in THREAD_VARIABLES:
-        os.environ[name] = "1"  # for the libraries a task loads
+    os.environ.update(THREAD_VARIABLES)  # for the libraries a task loads
     torch = sys.modules.get("torch")
     if torch is None:
         try:
@@ -42,9 +46,13 @@ def run_task(fn, args):
         return fn(*args)
 
 
-def _worker_start():
-    for name in THREAD_VARIABLES:
-        os.environ[name] = "1"
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A local pool of `workers` fresh processes (spawned: no fork after torch/OpenMP threads exist).
+
+    The thread variables are put in this process's environment, which the workers inherit: a spawned worker
+    imports the main module (and with it numpy, OpenBLAS, torch) before an initializer could set them."""
+    os.environ.update(THREAD_VARIABLES)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def run_tasks(fn, tasks: list[tuple], *, workers: int = 0, engine: str = "local", ray_address: str | None = None):
@@ -56,9 +64,7 @@ def run_tasks(fn, tasks: list[tuple], *, workers: int = 0, engine: str = "local"
         for i, args in enumerate(tasks):
             yield i, run_task(fn, args)
     else:
-        context = multiprocessing.get_context("spawn")  # no fork after torch/OpenMP threads exist
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                                 initializer=_worker_start) as pool:
+        with process_pool(min(workers, len(tasks))) as pool:
             futures = {pool.submit(run_task, fn, args): i for i, args in enumerate(tasks)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
@@ -69,9 +75,10 @@ def _run_ray(fn, tasks, workers, address):
 
     if not ray.is_initialized():
         if address:
-            ray.init(address=address, log_to_driver=False)
+            ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": THREAD_VARIABLES})
         else:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                     runtime_env={"env_vars": THREAD_VARIABLES})
     remote = ray.remote(num_cpus=1)(run_task)
     pending = {remote.remote(fn, args): i for i, args in enumerate(tasks)}
     while pending:

@@ -151,3 +151,90 @@ def test_cli_joint_file_is_refused_in_one_line(tmp_path):
 def test_cli_rejects_unknown_views(tmp_path):
     result = run(EXAMPLES / "smplx_params.npz", "-o", tmp_path / "x.png", "--views", "front,diagonal")
     assert result.exit_code == 2 and "diagonal" in result.output
+
+
+def test_vertex_normals_point_out_of_a_closed_mesh():
+    from bedlam_tools.render import VertexNormals, vertex_normals
+
+    t = (1 + 5 ** 0.5) / 2  # icosahedron, faces wound counter-clockwise seen from outside
+    vertices = np.array([[-1, t, 0], [1, t, 0], [-1, -t, 0], [1, -t, 0], [0, -1, t], [0, 1, t], [0, -1, -t],
+                         [0, 1, -t], [t, 0, -1], [t, 0, 1], [-t, 0, -1], [-t, 0, 1]], float)
+    faces = np.array([[0, 11, 5], [0, 5, 1], [0, 1, 7], [0, 7, 10], [0, 10, 11], [1, 5, 9], [5, 11, 4], [11, 10, 2],
+                      [10, 7, 6], [7, 1, 8], [3, 9, 4], [3, 4, 2], [3, 2, 6], [3, 6, 8], [3, 8, 9], [4, 9, 5],
+                      [2, 4, 11], [6, 2, 10], [8, 6, 7], [9, 8, 1]])
+    normals = VertexNormals(faces)(vertices * 2.0 + 0.0)
+    assert normals.dtype == np.float32 and normals.shape == (12, 3)
+    np.testing.assert_allclose(normals, vertices / np.linalg.norm(vertices, axis=1, keepdims=True), atol=1e-6)
+    np.testing.assert_array_equal(vertex_normals(vertices, faces), VertexNormals(faces)(vertices))
+
+
+def test_a_gpu_is_preferred_to_the_software_rasteriser():
+    from bedlam_tools.render.gl import device_order
+
+    software = "EGL_MESA_device_software EGL_EXT_device_drm_render_node"
+    assert device_order([software, "EGL_EXT_device_drm EGL_NV_device_cuda", software]) == [1, 0, 2]
+    assert device_order([software]) == [0]
+    assert device_order(["EGL_EXT_device_drm", "EGL_EXT_device_drm"]) == [0, 1]
+
+
+def sphere(n=48):
+    """(vertices, faces) of a closed UV sphere of radius 1, faces wound counter-clockwise seen from outside."""
+    theta, phi = np.meshgrid(np.linspace(0, np.pi, n), np.linspace(0, 2 * np.pi, 2 * n, endpoint=False), indexing="ij")
+    vertices = np.stack([np.sin(theta) * np.cos(phi), np.cos(theta), -np.sin(theta) * np.sin(phi)], -1).reshape(-1, 3)
+    ring = 2 * n
+    faces = []
+    for i in range(n - 1):
+        for j in range(ring):
+            a, b, c, d = i * ring + j, i * ring + (j + 1) % ring, (i + 1) * ring + j, (i + 1) * ring + (j + 1) % ring
+            faces += [[a, c, b], [b, c, d]]
+    return vertices, np.array(faces)
+
+
+@pytest.mark.slow
+def test_the_crop_rasteriser_shades_as_pyrender_does():
+    """MeshRaster's shading is pyrender's metallic-roughness model: the same lit sphere, within JPEG-like noise,
+    and its alpha says which mesh covers each pixel."""
+    from bedlam_tools.render import VertexNormals, load_pyrender, offscreen
+    from bedlam_tools.render.raster import MeshRaster, intrinsics_projection
+
+    pr = load_pyrender()
+    vertices, faces = sphere()
+    normals = VertexNormals(faces)(vertices)
+    colours = np.tile([0.8, 0.5, 0.3], (len(vertices), 1))
+    size, focal, eye = (96, 128), 150.0, np.array([0.0, 0.5, 4.0])
+    pose = np.eye(4)
+    pose[:3, 3] = eye
+    pose[:3, :3] = _look(eye)
+    key = np.array([0.5, 1.0, 0.8])
+    lights = [(key, np.array([2.5, 2.4, 2.2])), (pose[:3, 2], np.ones(3))]
+
+    scene = pr.Scene(bg_color=[0.0, 0.0, 0.0, 0.0], ambient_light=[0.3] * 3)
+    scene.add(pr.Mesh([pr.Primitive(positions=vertices, normals=normals, indices=faces.astype(np.uint32),
+                                    color_0=np.hstack([colours, np.ones((len(colours), 1))]),
+                                    material=pr.MetallicRoughnessMaterial(metallicFactor=0.0, roughnessFactor=0.9))]))
+    scene.add(pr.IntrinsicsCamera(focal, focal, size[1] / 2, size[0] / 2, znear=0.05, zfar=100.0), pose=pose)
+    for direction, radiance in lights:
+        light = np.eye(4)
+        light[:3, :3] = _look(direction)
+        scene.add(pr.DirectionalLight(color=radiance / radiance.max(), intensity=radiance.max()), pose=light)
+    reference, _ = offscreen(size[1], size[0]).render(scene, flags=pr.RenderFlags.RGBA)
+
+    raster = MeshRaster({"sphere": faces, "other": faces})
+    projection = intrinsics_projection(focal, focal, size[1] / 2, size[0] / 2, size[1], size[0], 0.05, 100.0)
+    frame = raster.render(size, projection @ np.linalg.inv(pose), eye, [0.3] * 3, lights,
+                          {"sphere": (vertices, normals, colours)})
+    inside = (reference[..., 3] == 255) & (frame[..., 3] > 0)
+    assert inside.mean() > 0.2 and ((reference[..., 3] > 0) != (frame[..., 3] > 0)).mean() < 0.02
+    assert np.abs(frame[..., :3][inside].astype(int) - reference[..., :3][inside]).mean() < 3
+    assert set(np.unique(frame[..., 3])) == {0, 1}  # "sphere" is the first topology
+    moved = raster.render(size, projection @ np.linalg.inv(pose), eye, [0.3] * 3, lights,
+                          {"other": (vertices + [0.0, 0.0, -0.5], normals, colours)})
+    assert set(np.unique(moved[..., 3])) == {0, 2}
+
+
+def _look(direction):
+    """Rotation whose z axis is `direction` (a camera or light there looks along -z, towards the origin)."""
+    z = np.asarray(direction, float) / np.linalg.norm(direction)
+    x = np.cross([0.0, 1.0, 0.0], z)
+    x /= np.linalg.norm(x)
+    return np.stack([x, np.cross(z, x), z], 1)

@@ -122,3 +122,23 @@ def test_the_sex_of_a_subject_follows_its_gender_phenotype(train):
     assert (train.sex == "male").any() and (train.sex == "female").any()
     assert (gender[train.sex == "male"] < 0.34).all() and (gender[train.sex == "female"] > 0.66).all()
     assert list(sex_of(np.array([[0.1] + [0.5] * 5, [0.5] * 6, [0.9] + [0.5] * 5]))) == ["male", "", "female"]
+
+
+def test_backdrop_is_seeded_and_edges_soften_only_at_outlines():
+    from bedlam_tools.sources.synthetic.scene import background, bounds, soften_edges
+
+    xs, ys = np.arange(96) * 3.0 + 100, np.arange(128) * 3.0 + 50
+    image = background(np.random.default_rng(4), xs, ys)
+    assert image.shape == (128, 96, 3) and image.dtype == np.uint8
+    assert np.array_equal(image, background(np.random.default_rng(4), xs, ys))
+    assert not np.array_equal(image, background(np.random.default_rng(5), xs, ys))
+    labels = np.zeros((128, 96), np.uint8)
+    labels[30:90, 20:60] = 1
+    picture = np.where(labels[..., None] > 0, 255, 0).astype(np.uint8).repeat(3, -1)
+    soft = soften_edges(picture, labels)
+    changed = (soft != picture).any(-1)
+    assert changed.any() and not changed[40:80, 30:50].any() and not changed[:20].any()
+    assert changed[30, 40] and 0 < soft[30, 40, 0] < 255  # the outline's pixels blend both sides
+    points = np.random.default_rng(0).normal(size=(1000, 3))
+    low, high = bounds(points)
+    assert np.array_equal(low, points.min(0)) and np.array_equal(high, points.max(0))

@@ -25,13 +25,31 @@ LIGHTS = (
 AMBIENT = 0.25
 
 
+class VertexNormals:
+    """Area-weighted unit vertex normals (V, 3) float32 of meshes of one topology (faces (F, 3)); the sums of
+    face normals at the vertices are one product with a sparse vertex-face matrix built once."""
+
+    def __init__(self, faces, n_vertices=None):
+        from scipy.sparse import csr_matrix
+
+        faces = np.asarray(faces)
+        n_vertices = int(faces.max()) + 1 if n_vertices is None else int(n_vertices)
+        self.corners = [np.ascontiguousarray(faces[:, k]) for k in range(3)]
+        self.incidence = csr_matrix((np.ones(faces.size, np.float32),
+                                     (faces.reshape(-1), np.repeat(np.arange(len(faces)), 3))),
+                                    shape=(n_vertices, len(faces)))
+
+    def __call__(self, vertices):
+        v = np.asarray(vertices, dtype=np.float32)
+        a, b, c = (v.take(corner, axis=0) for corner in self.corners)  # take: much faster than v[faces]
+        normals = self.incidence @ np.cross(b - a, c - a)
+        lengths = np.sqrt(np.einsum("ij,ij->i", normals, normals))[:, None]
+        return (normals / np.maximum(lengths, 1e-12)).astype(np.float32)
+
+
 def vertex_normals(vertices, faces):
-    """Area-weighted unit vertex normals (V, 3) float32."""
-    v = np.asarray(vertices, dtype=np.float64)
-    face_normals = np.cross(v[faces[:, 1]] - v[faces[:, 0]], v[faces[:, 2]] - v[faces[:, 0]])
-    normals = np.stack([sum(np.bincount(faces[:, k], face_normals[:, c], len(v)) for k in range(3))
-                        for c in range(3)], axis=1)
-    return (normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+    """Area-weighted unit vertex normals (V, 3) float32 of one mesh."""
+    return VertexNormals(faces, len(vertices))(vertices)
 
 
 def _look_rotation(direction, up):

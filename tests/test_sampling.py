@@ -110,3 +110,45 @@ def test_errors():
     joints[3, 4, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         farthest_point_sampling(joints, 2)
+
+
+def test_torch_kernel_identical_to_naive():
+    """The CUDA path's code, run on the CPU: float64 sqrt and division give numpy's float32 distances."""
+    torch = pytest.importorskip("torch")
+    from posescript_pipeline.sampling import _brute_fps_torch
+
+    for joints, n, start in [(body_poses(700, 9), 300, 4), (lattice(200, 10), 200, 0)]:
+        indices, mind, picks = _brute_fps_torch(joints, n, start, None, torch.device("cpu"))
+        expected = naive_fps(joints, n, start)
+        for got, want in zip((indices, mind, picks), expected):
+            np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("joints, n, start", [
+    (body_poses(3000, 11), 1200, 7),
+    (motion_poses(20, 100, 12), 2000, 0),
+    (np.concatenate([lattice(150, 13), lattice(150, 13)]), 300, 299),
+    (np.concatenate([clustered(500, 14)] * 2), 900, 3),
+    (np.random.default_rng(15).normal(0, 1, (300, 1, 3)).astype(np.float32), 300, 100),
+])
+def test_threads_chunks_and_compaction(monkeypatch, joints, n, start):
+    """Work split between threads, measured in small chunks, store compacted often: still the naive picks."""
+    from posescript_pipeline import sampling
+
+    monkeypatch.setattr(sampling, "THREADS", 3)
+    monkeypatch.setattr(sampling, "SPLIT", 16)
+    monkeypatch.setattr(sampling, "CHUNK", 100)
+    monkeypatch.setattr(sampling, "SLACK", 0.05)
+    result = farthest_point_sampling(joints, n, start=start)
+    for got, want in zip(result, naive_fps(joints, n, start)):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("n_poses", [1, 2, 3, 5])
+def test_tiny(n_poses):
+    joints = body_poses(n_poses, 16)
+    for n in range(1, n_poses + 1):
+        for start in {0, n_poses - 1}:
+            result = farthest_point_sampling(joints, n, start=start)
+            for got, want in zip(result, naive_fps(joints, n, start)):
+                np.testing.assert_array_equal(got, want)

@@ -33,7 +33,7 @@ import numpy as np
 
 MARGIN = np.float32(1 + 1e-4)  # float32 rounding of one MPJE is below 1e-5 relative
 HALF = np.float32(0.5) / MARGIN  # a member x of centre c can get closer to p only if mind(x) >= HALF d(c, p)
-CHUNK = 1 << 15  # poses measured at once
+CHUNK = 1 << 14  # poses measured at once
 STAGES = (8, 12)  # joint counts (largest spread first) after which partial sums are tested
 SLACK = 0.5  # spare member entries, as a fraction of N, before the store is compacted
 TILE = 16  # copies of the point in the flat subtraction
@@ -57,21 +57,36 @@ def _plane_norms(coords, point):
     return np.sqrt(s, out=s)
 
 
-def _row_norms(rows, point):
-    """(m, 3j) coordinates (a copy, overwritten), _Point block -> (m, j) float32 per-joint distances.
-
-    Exactly the published per-joint float32 sqrt((dx*dx + dy*dy) + dz*dz). Works on the flat buffer (numpy is
-    slow on many short rows), subtracting the point tiled TILE times."""
+def _tiled(ufunc, rows, point, out):
+    """ufunc(rows, point) into out, for (m, w) rows and a _Block point, on long flat rows (numpy is slow on many
+    short rows): the point is tiled TILE times."""
     m, w = rows.shape
     head = m - m % TILE
-    body = rows[:head].reshape(-1, TILE * w)
-    np.subtract(body, point.tiled, out=body)
-    np.subtract(rows[head:], point.coords, out=rows[head:])
-    flat = rows.reshape(-1)
+    ufunc(rows[:head].reshape(-1, TILE * w), point.tiled, out=out[:head].reshape(-1, TILE * w))
+    ufunc(rows[head:], point.coords, out=out[head:])
+    return out
+
+
+def _row_norms(rows, point):
+    """(m, 3j) coordinates (a copy, overwritten), _Block point -> (m, j) float32 per-joint distances: exactly the
+    published per-joint float32 sqrt((dx*dx + dy*dy) + dz*dz)."""
+    flat = _tiled(np.subtract, rows, point, rows).reshape(-1)
     flat *= flat
     s = flat[0::3] + flat[1::3]
     s += flat[2::3]
-    return np.sqrt(s, out=s).reshape(m, w // 3)
+    return np.sqrt(s, out=s).reshape(len(rows), rows.shape[1] // 3)
+
+
+def _code_l1(records, point, weights):
+    """(m, w + 8) uint8 member records (a copy, overwritten), _Block record of the point -> (m,) float32 L1
+    distances of the codes (exact integers): |a - b|_1 = sum(a) + sum(b) - 2 sum(min(a, b)), the minima summed in
+    pairs (uint16) before the float32 sum (weights 0 for the bytes of the two floats)."""
+    sums = records[:, -8:-4].copy().view(np.float32)[:, 0]
+    low = _tiled(np.minimum, records, point, records).view(np.uint16)
+    pairs = low & 255
+    low >>= 8
+    pairs += low
+    return sums + point.coords[-8:-4].view(np.float32)[0] - 2 * (pairs.astype(np.float32) @ weights)
 
 
 class _Block(NamedTuple):
@@ -81,7 +96,12 @@ class _Block(NamedTuple):
 
     @classmethod
     def of(cls, point):
-        return cls(point, np.tile(point, TILE))
+        return cls(point, point[np.arange(TILE * len(point)) % len(point)])
+
+
+def _nonzero(mask):
+    """Indices of the true entries of a 1-d mask."""
+    return mask.nonzero()[0]
 
 
 def _ranges(begin, length):
@@ -92,13 +112,32 @@ def _ranges(begin, length):
 
 def _keys(centre, mind):
     """Store sort keys: by centre, then by decreasing mind (>= 0, whose float32 bits increase with it)."""
-    return (np.asarray(centre, np.int64) << 32) | (KEY_TOP - mind.view(np.int32))
+    return (np.asarray(centre, np.int64) << 32) | (KEY_TOP - np.ascontiguousarray(mind).view(np.int32))
 
 
 def _parts(count, parts):
     """Bounds of up to `parts` near-equal slices of range(count), none smaller than SPLIT (but the only one)."""
     parts = max(1, min(parts, count // SPLIT))
     return [count * i // parts for i in range(parts + 1)]
+
+
+def _split_ranges(begin, length, parts):
+    """Cut index ranges [begin[i], begin[i] + length[i]) into at most `parts` lists of (begin, length) with
+    near-equal total lengths (none below SPLIT but the only one)."""
+    end = np.cumsum(length)
+    total = int(end[-1]) if len(end) else 0
+    cuts = _parts(total, parts)
+    split = []
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        i, j = np.searchsorted(end, a, side="right"), np.searchsorted(end, b, side="left") + 1
+        first, count = begin[i:j].copy(), length[i:j].copy()
+        if len(count):
+            skip = a - (end[i] - length[i])
+            first[0] += skip
+            count[0] -= skip
+            count[-1] -= end[j - 1] - b
+        split.append((first, count))
+    return split
 
 
 class _Sampler:
@@ -119,46 +158,54 @@ class _Sampler:
         cuts = np.array([0] + [j for j in STAGES if j < n_joints] + [n_joints]) * 3
         self.spans = list(zip(cuts[:-1], cuts[1:]))  # columns of each block in a stored pose
         self.ones = [np.ones(hi // 3 - lo // 3, np.float32) for lo, hi in self.spans] + [np.ones(n_joints, np.float32)]
-        self.lead = cuts[1]
+        self.lead = cuts[-2] if len(cuts) > 2 else cuts[-1]  # centres: joints of all stages but the last, transposed
         self.pool = pool
         self.threads = threads
         cap = n_poses + int(SLACK * n_poses) + 1
         self.member_blocks = [np.empty((cap, hi - lo), np.float32) for lo, hi in self.spans]
+        lo = self.rows(joints.min(axis=0)[None])[0].astype(np.float64)
+        span = self.rows(joints.max(axis=0)[None])[0] - lo
+        self.code_columns = _nonzero(span > 0)  # constant coordinates add nothing to a distance
+        self.code_lo = lo[self.code_columns]
+        self.code_step = float(span.max()) / 255 or 1.0
+        self.code_error = np.zeros(len(self.code_columns))  # largest |code - exact code| of each coordinate
+        width = -(-len(self.code_columns) // 4) * 4
+        self.member_record = np.zeros((cap, width + 8), np.uint8)  # code, code sum (float32), mind (float32)
+        self.member_code_sum = self.member_record[:, width : width + 4].view(np.float32)[:, 0]
+        self.member_mind = self.member_record[:, width + 4 :].view(np.float32)[:, 0]  # -inf once it left
+        self.code_weights = np.ones(width // 2 + 4, np.float32)  # pairs of code bytes; 0 for the two floats
+        self.code_weights[width // 2 :] = 0
         self.member_pose = np.empty(cap, np.int32)
-        self.member_mind = np.empty(cap, np.float32)
         self.member_key = np.empty(cap, np.int64)
         self.slot = np.empty(n_poses, np.int64)
         self.mind = np.empty(n_poses, np.float32)  # -1 once selected
         self.begin = np.zeros(n + 1, np.int64)  # begin[k] is also the end of the last centre's members
         self.radius = np.empty(n, np.float32)
         self.centre_lead = np.empty((self.lead, n), np.float32)
-        self.centre_blocks = [np.empty((n, hi - lo), np.float32) for lo, hi in self.spans]
+        self.centre_rest = np.empty((n, 3 * n_joints - self.lead), np.float32)
 
     def rows(self, joints):
         """(m, J, 3) joints -> (m, 3J) float32 stored coordinates."""
         return np.asarray(joints, np.float32)[:, self.order].reshape(len(joints), -1)
 
-    def map(self, f, bounds, *args):
-        """[f(a, b, *args) for consecutive (a, b) in bounds], the first in this thread, the others in the pool."""
-        jobs = [self.pool.submit(f, a, b, *args) for a, b in zip(bounds[1:-1], bounds[2:])]
-        return [f(bounds[0], bounds[1], *args)] + [job.result() for job in jobs]
+    def run(self, f, jobs):
+        """[f(*job) for job in jobs], the first in this thread, the others in the pool."""
+        futures = [self.pool.submit(f, *job) for job in jobs[1:]]
+        return [f(*jobs[0])] + [future.result() for future in futures]
 
     def cascade(self, blocks, index, point, norms, bound):
-        """Per-joint distances to point (_Block per block) of the candidates index[i] (rows of blocks[1:]), given their first block's
-        norms: candidates whose partial joint sum reaches bound[i] are dropped after each block but the last.
-        Returns the kept positions i and their (m, J) per-joint distances (stored joint order)."""
+        """Per-joint distances to point (a _Block per block) of the candidates index[i], given the (m, j) norms of
+        their first block: after each block but the last, candidates whose partial joint sum reaches bound[i] are
+        dropped. Returns the kept positions i and their (m, J) per-joint distances (stored joint order)."""
         kept = np.arange(len(index))
         norms = [norms]
         total = np.zeros(len(index), np.float32)
-        for block in range(len(self.spans)):
-            if block:
-                norms.append(_row_norms(blocks[block].take(index[kept], axis=0), point[block]))
-            if block == len(self.spans) - 1:
-                break
-            total += norms[-1] @ self.ones[block]
-            keep = np.flatnonzero(total < bound)
+        for block in range(1, len(self.spans)):
+            total += norms[-1] @ self.ones[block - 1]
+            keep = _nonzero(total < bound)
             kept, total, bound = kept[keep], total[keep], bound[keep]
             norms = [n[keep] for n in norms]
+            norms.append(_row_norms(blocks[block].take(index[kept], axis=0), point[block]))
         return kept, np.concatenate(norms, axis=1)
 
     def exact(self, norms):
@@ -183,19 +230,26 @@ class _Sampler:
                                                        for (lo, hi), part in zip(self.spans, parts)], axis=1)))
             return np.concatenate(dist)
 
-        dist = np.concatenate(self.map(measure, _parts(n_poses, self.threads)))
+        bounds = _parts(n_poses, self.threads)
+        dist = np.concatenate(self.run(measure, list(zip(bounds[:-1], bounds[1:]))))
         order = np.argsort(-dist, kind="stable")
         for a in range(0, n_poses, CHUNK):
             rows = self.rows(joints[order[a : a + CHUNK]])
             for block, (lo, hi) in zip(self.member_blocks, self.spans):
                 block[a : a + len(rows)] = rows[:, lo:hi]
+            code = self.quantize(rows)
+            self.member_record[a : a + len(rows), : code.shape[1]] = code
+            self.member_code_sum[a : a + len(rows)] = code.sum(axis=1)
+        # in code units, |x - p|_1 >= |code(x) - code(p)|_1 - code_slack, and J MPJE >= |x - p|_1 / sqrt(3)
+        self.code_slack = np.float32(2 * self.code_error.sum() + 1e-6 * len(self.code_error))
+        self.code_scale = np.float32(1.7321 * self.n_joints * MARGIN / self.code_step)
         self.member_pose[:n_poses] = order
         self.member_mind[:n_poses] = dist[order]
         self.member_key[:n_poses] = _keys(0, self.member_mind[:n_poses])
         self.slot[order] = np.arange(n_poses)
         self.mind[:] = dist
         self.begin[1] = n_poses
-        self.member_mind[self.slot[start]] = -1
+        self.member_mind[self.slot[start]] = -np.inf
         self.select(0, start, point)
         self.radius[0] = self.member_mind[:n_poses].max()
 
@@ -203,72 +257,90 @@ class _Sampler:
         """Record pose as centre k."""
         self.mind[pose] = -1
         self.centre_lead[:, k] = point[: self.lead]
-        for block, (lo, hi) in zip(self.centre_blocks, self.spans):
-            block[k] = point[lo:hi]
+        self.centre_rest[k] = point[self.lead :]
+
+    def quantize(self, rows):
+        """(m, 3J) stored coordinates -> uint8 codes (common step, so that code L1 distances scale to MPJE bounds)."""
+        exact = (rows[:, self.code_columns] - self.code_lo) / self.code_step
+        code = np.clip(np.rint(exact), 0, 255)
+        np.maximum(self.code_error, np.abs(exact - code).max(axis=0), out=self.code_error)
+        return code.astype(np.uint8)
 
     def point(self, pose):
-        """Stored coordinates of one pose."""
-        return np.concatenate([block[self.slot[pose]] for block in self.member_blocks])
+        """Stored coordinates of one pose, and its store entry."""
+        entry = self.slot[pose]
+        return np.concatenate([block[entry] for block in self.member_blocks]), entry
 
     def blocks_of(self, point):
         """A stored point as one _Block per column block."""
         return [_Block.of(point[lo:hi]) for lo, hi in self.spans]
 
-    def near(self, lo, hi, point, parts):
-        """(centres, d(c, p)) of the centres c in [lo, hi) that may have members closer to p: d(c, p) < 2 radius(c)."""
+    def near(self, lo, hi, point):
+        """(centres, d(c, p)) of the centres c in [lo, hi) that may have members closer to p: d(c, p) < 2 radius(c).
+
+        The joints of all stages but the last are summed for all centres (transposed: long rows), the others
+        only for the centres that partial sum does not rule out."""
         reach = self.radius[lo:hi] * (2 * MARGIN * np.float32(self.n_joints))  # on joint sums
-        lead = _plane_norms(self.centre_lead[:, lo:hi], point[: self.lead]).T
-        index = np.arange(lo, hi)
-        kept, norms = self.cascade(self.centre_blocks, index, parts, lead, reach)
-        total = norms @ self.ones[-1]
-        keep = np.flatnonzero(total < reach[kept])
-        return index[kept[keep]], total[keep] / np.float32(self.n_joints)
+        total = self.ones[-1][: self.lead // 3] @ _plane_norms(self.centre_lead[:, lo:hi], point[: self.lead])
+        near = (total < reach).nonzero()[0]
+        total = total[near]
+        if self.lead < len(point):
+            rest = _row_norms(self.centre_rest.take(near + lo, axis=0), _Block.of(point[self.lead :]))
+            total += rest @ self.ones[-1][: rest.shape[1]]
+            keep = (total < reach[near]).nonzero()[0]
+            near, total = near[keep], total[keep]
+        return near + lo, total / np.float32(self.n_joints)
 
     def candidates(self, k, centres, centre_dist):
-        """(entries, mind) of the members x of the given centres with mind(x) >= HALF d(c, p)."""
+        """(begin, length) of the store ranges holding the members x of the given centres with
+        mind(x) >= HALF d(c, p) (and of poses that left them): prefixes, as members are sorted by mind."""
         begin = self.begin[centres]
         bound = _keys(centres, centre_dist * HALF)
-        length = np.searchsorted(self.member_key[: self.begin[k]], bound, side="right") - begin
-        entries = _ranges(begin, length)
-        mind = self.member_mind[entries]
-        keep = np.flatnonzero(mind >= 0)
-        return entries[keep], mind[keep]
+        return begin, np.searchsorted(self.member_key[: self.begin[k]], bound, side="right") - begin
 
-    def closer(self, a, b, entries, parts, limit):
-        """(entries, distances) of entries[a:b] whose exact MPJE to point is below their limit."""
+    def closer(self, begin, length, point, code):
+        """[(entries, distances)] of the members in the given store ranges whose exact MPJE to point is below
+        their mind (the entries of poses that left have mind -inf)."""
+        entries = _ranges(begin, length)
         found = []
-        for s in range(a, b, CHUNK):
-            part, lim = entries[s : min(b, s + CHUNK)], limit[s : min(b, s + CHUNK)]
-            lead = _row_norms(self.member_blocks[0].take(part, axis=0), parts[0])
-            kept, norms = self.cascade(self.member_blocks, part, parts, lead, lim * (np.float32(self.n_joints) * MARGIN))
+        for s in range(0, len(entries), CHUNK):
+            part = entries[s : s + CHUNK]
+            records = self.member_record.take(part, axis=0)
+            mind = records[:, -4:].copy().view(np.float32)[:, 0]
+            l1 = _code_l1(records, code, self.code_weights)
+            keep = _nonzero(l1 < self.code_slack + self.code_scale * mind)
+            part, mind = part[keep], mind[keep]
+            lead = _row_norms(self.member_blocks[0].take(part, axis=0), point[0])
+            kept, norms = self.cascade(self.member_blocks, part, point, lead, mind * (np.float32(self.n_joints) * MARGIN))
             dist = self.exact(norms)
-            keep = np.flatnonzero(dist < lim[kept])
+            keep = _nonzero(dist < mind[kept])
             found.append((part[kept[keep]], dist[keep]))
         return found
 
     def add_centre(self, k, pose):
         """Make pose centre k: move to it every pose it is closer to, then refresh the radii."""
-        point = self.point(pose)
-        parts = self.blocks_of(point)
-        near = self.map(self.near, _parts(k, self.threads), point, parts)
+        point, entry = self.point(pose)
+        parts, code = self.blocks_of(point), _Block.of(self.member_record[entry].copy())
+        bounds = _parts(k, self.threads)
+        near = self.run(self.near, [(a, b, point) for a, b in zip(bounds[:-1], bounds[1:])])
         centres, centre_dist = np.concatenate([c for c, _ in near]), np.concatenate([d for _, d in near])
-        entries, limit = self.candidates(k, centres, centre_dist)
-        found = [f for part in self.map(self.closer, _parts(len(entries), self.threads), entries, parts, limit)
-                 for f in part]
+        begin, length = self.candidates(k, centres, centre_dist)
+        jobs = [(b, n, parts, code) for b, n in _split_ranges(begin, length, self.threads)]
+        found = [f for job in self.run(self.closer, jobs) for f in job]
         moved = np.concatenate([np.empty(0, np.int64)] + [e for e, _ in found])
         dist = np.concatenate([np.empty(0, np.float32)] + [d for _, d in found])
         poses = self.member_pose[moved]
-        new = np.flatnonzero(poses != pose)
+        new = _nonzero(poses != pose)
         new = new[np.argsort(-dist[new], kind="stable")]
         moved, poses, dist = moved[new], poses[new], dist[new]
-        rows = [block[moved] for block in self.member_blocks]
+        rows = [block[moved] for block in self.member_blocks + [self.member_record]]
         left = np.append(moved, self.slot[pose])
-        self.member_mind[left] = -1
+        self.member_mind[left] = -np.inf
         self.refresh(np.unique(np.searchsorted(self.begin[1 : k + 1], left, side="right")))
         self.mind[poses] = dist
         self.append(k, poses, dist, rows)
         self.select(k, pose, point)
-        self.radius[k] = dist[0] if len(dist) else -1
+        self.radius[k] = dist[0] if len(dist) else -np.inf
 
     def append(self, k, poses, mind, rows):
         """Store the members of centre k after the last centre's (compacting the store first if they do not fit)."""
@@ -277,10 +349,10 @@ class _Sampler:
             fill = self.compact(k)
         end = fill + len(poses)
         self.member_pose[fill:end] = poses
+        for block, part in zip(self.member_blocks + [self.member_record], rows):
+            block[fill:end] = part
         self.member_mind[fill:end] = mind
         self.member_key[fill:end] = _keys(k, mind)
-        for block, part in zip(self.member_blocks, rows):
-            block[fill:end] = part
         self.slot[poses] = np.arange(fill, end)
         self.begin[k + 1] = end
 
@@ -288,10 +360,10 @@ class _Sampler:
         """Move the entries of poses still with their centre to the front of the store; returns the new fill."""
         valid = self.member_mind[: self.begin[k]] >= 0
         self.begin[: k + 1] = np.concatenate([[0], np.cumsum(valid)])[self.begin[: k + 1]]
-        keep = np.flatnonzero(valid)
+        keep = _nonzero(valid)
         for s in range(0, len(keep), CHUNK):  # in place: entry keep[i] >= i moves down to i
             part = keep[s : s + CHUNK]
-            for array in [self.member_pose, self.member_mind, self.member_key] + self.member_blocks:
+            for array in [self.member_pose, self.member_key, self.member_record] + self.member_blocks:
                 array[s : s + len(part)] = array[part]
         self.slot[self.member_pose[: len(keep)]] = np.arange(len(keep))
         return len(keep)
@@ -305,7 +377,7 @@ class _Sampler:
     def farthest(self, k):
         """Unselected pose with the largest mind (lowest index on ties), and that mind."""
         top = self.radius[:k].max()
-        near = np.flatnonzero(self.radius[:k] == top)
+        near = _nonzero(self.radius[:k] == top)
         entries = _ranges(self.begin[near], self.begin[near + 1] - self.begin[near])
         r = int(self.member_pose[entries[self.member_mind[entries] == top]].min()), top
         return r

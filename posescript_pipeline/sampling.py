@@ -1,28 +1,32 @@
 """Farthest point sampling (FPS) of poses under MPJE, exact and fast (section B of the pairs spec).
 
 MPJE(a, b), computed in float32: per joint sqrt((dx*dx + dy*dy) + dz*dz), summed over the joints in index
-order, divided by the number of joints. The published loop (every step: min distance of every pose to the
+order, divided by the number of joints J. The published loop (every step: min distance of every pose to the
 last pick, then the argmax, lowest index on ties) reads all N poses per pick. With a GPU (torch and CUDA) that
-loop runs on the device (`_brute_fps_torch`); on the CPU `_pruned_fps` makes the same picks while measuring
-only the poses the new pick p may get closer to:
+loop runs on the device (`_brute_fps_torch`); on the CPU `_pruned_fps` makes the same picks with numpy on all
+cores, measuring only the poses the new pick p may get closer to:
 
-- every pose x keeps its nearest selected centre (owner) at distance mind(x); a centre's radius is the largest
-  mind among its members. MPJE is a metric, so d(x, p) >= d(c, p) - mind(x) for x owned by c, and x can get
-  closer to p only if d(c, p) < 2 mind(x);
-- centres: c is skipped whole when d(c, p) >= 2 radius(c). Partial sums over the joints that move most are
-  lower bounds of d(c, p): centres are dropped as soon as one reaches 2 radius(c);
+- every pose x keeps its nearest selected centre c (owner) at distance mind(x); a centre's radius is the
+  largest mind among its members. MPJE is a metric, so d(x, p) >= d(c, p) - mind(x): x can get closer to p
+  only if d(c, p) < 2 mind(x);
+- centres: c is skipped when d(c, p) >= 2 radius(c). The partial sum over the joints that move most is a lower
+  bound of J d(c, p), summed for all centres at once (joint-major layout); the other joints are added only for
+  the centres it does not rule out;
 - members: a centre's members are stored contiguously, sorted by decreasing mind, so those with
-  mind(x) >= d(c, p) / 2 are a prefix found by binary search;
-- those are measured a few joints at a time (partial sums again) and dropped once the partial sum reaches
-  mind(x); the survivors get the exact float32 MPJE, the same float32 operations as the published loop.
+  mind(x) >= d(c, p) / 2 are a prefix (binary search);
+- each of those is first bounded with an 8-bit code of its coordinates (one 64-byte record per member with its
+  mind): J d(x, p) >= |x - p|_1 / sqrt(3), and the L1 distance of the codes, less their rounding errors, bounds
+  |x - p|_1; then partial sums over a few joints at a time, dropped once one reaches J mind(x); the survivors get
+  the exact float32 MPJE, the same float32 operations as the published loop.
 
-Each member joins its centre when the centre is picked and only ever leaves, so centres are appended to one
-store (member index, mind, sort key, coordinates) that is compacted when full. The work of a pick is split
-between the cores (numpy releases the GIL).
+Each member joins its centre when the centre is picked and only ever leaves, so members are appended centre
+after centre to one store (pose, sort key, record, float32 coordinates) that is compacted when full. The work of
+a pick (centres, then members) is split between the cores: numpy releases the GIL.
 
 Every bound keeps a relative margin (MARGIN) far above float32 rounding (below 30 units in the last place of
-an MPJE), so distances and picks are bit-identical to the naive loop's. Memory is linear in N: the store holds
-at most (1 + SLACK) N float32 poses plus a few N-sized vectors.
+an MPJE), so distances and picks are bit-identical to the naive loop's. Memory is linear in N: the store holds at
+most (1 + SLACK) N poses (float32 coordinates and a record: about 330 bytes each for 22 joints) plus a few
+N-sized vectors.
 """
 import os
 from contextlib import nullcontext
@@ -40,6 +44,9 @@ TILE = 16  # copies of the point in the flat subtraction
 SPLIT = 4096  # smallest share of work handed to another thread
 KEY_TOP = np.int64(0x7FFFFFFF)
 THREADS = None  # worker threads (None: one per available core)
+CODE_SAMPLE = 100_000  # poses sampled to choose the code range
+CODE_CLIP = 1e-3  # fraction of the sampled coordinates clipped on each side of the code range
+CODE_ROUNDING = np.float32(0.01)  # bound on the float32 rounding of code L1 distances (< 2 * 16830 * 2**-24)
 
 
 class FPSResult(NamedTuple):
@@ -78,9 +85,10 @@ def _row_norms(rows, point):
 
 
 def _code_l1(records, point, weights):
-    """(m, w + 8) uint8 member records (a copy, overwritten), _Block record of the point -> (m,) float32 L1
-    distances of the codes (exact integers): |a - b|_1 = sum(a) + sum(b) - 2 sum(min(a, b)), the minima summed in
-    pairs (uint16) before the float32 sum (weights 0 for the bytes of the two floats)."""
+    """(m, w + 8) uint8 member records (a copy, overwritten), _Block record of the point -> (m,) float32 lower
+    bounds of |x - p|_1 / step (up to CODE_ROUNDING): with codes y, |y - y'|_1 = sum(y) + sum(y') - 2 sum(min(y, y')),
+    less the rounding errors of both (see _Sampler.quantize). The minima are summed in pairs (uint16) before the
+    float32 sum (weights 0 for the bytes of the two floats)."""
     sums = records[:, -8:-4].copy().view(np.float32)[:, 0]
     low = _tiled(np.minimum, records, point, records).view(np.uint16)
     pairs = low & 255
@@ -144,9 +152,10 @@ class _Sampler:
     """One run's state.
 
     Joints are stored sorted by decreasing spread, in column blocks (one per stage). Centre c's members are the
-    store entries begin[c]:begin[c+1], sorted by decreasing mind: member_pose, member_mind (-1 once the pose left
-    the centre or was selected), member_key (_keys of the mind they joined with) and member_blocks (coordinates).
-    slot[x] is the entry of pose x. Centres keep their first block transposed (it is read for all of them).
+    store entries begin[c]:begin[c+1], sorted by decreasing mind: member_pose, member_key (_keys of the mind they
+    joined with), member_record (code, code sums and mind, -inf once the pose left the centre or was selected;
+    member_code_sum and member_mind view them) and member_blocks (coordinates). slot[x] is the entry of pose x.
+    Centres keep the joints of all stages but the last transposed (they are read for all centres).
     """
 
     def __init__(self, joints, n, pool, threads):
@@ -163,14 +172,14 @@ class _Sampler:
         self.threads = threads
         cap = n_poses + int(SLACK * n_poses) + 1
         self.member_blocks = [np.empty((cap, hi - lo), np.float32) for lo, hi in self.spans]
-        lo = self.rows(joints.min(axis=0)[None])[0].astype(np.float64)
-        span = self.rows(joints.max(axis=0)[None])[0] - lo
-        self.code_columns = _nonzero(span > 0)  # constant coordinates add nothing to a distance
+        sample = self.rows(joints[:: max(1, n_poses // CODE_SAMPLE)]).astype(np.float64)
+        lo, hi = np.quantile(sample, [CODE_CLIP, 1 - CODE_CLIP], axis=0)
+        self.code_columns = _nonzero(hi > lo)  # (nearly) constant coordinates are left out of the code
         self.code_lo = lo[self.code_columns]
-        self.code_step = float(span.max()) / 255 or 1.0
-        self.code_error = np.zeros(len(self.code_columns))  # largest |code - exact code| of each coordinate
+        self.code_step = float((hi - lo).max()) / 255 or 1.0
         width = -(-len(self.code_columns) // 4) * 4
-        self.member_record = np.zeros((cap, width + 8), np.uint8)  # code, code sum (float32), mind (float32)
+        self.member_record = np.zeros((cap, width + 8), np.uint8)  # code, code sums (float32), mind (float32)
+        self.code_scale = np.float32(1.7321 * n_joints * MARGIN / self.code_step)  # J MPJE >= |x - x'|_1 / sqrt(3)
         self.member_code_sum = self.member_record[:, width : width + 4].view(np.float32)[:, 0]
         self.member_mind = self.member_record[:, width + 4 :].view(np.float32)[:, 0]  # -inf once it left
         self.code_weights = np.ones(width // 2 + 4, np.float32)  # pairs of code bytes; 0 for the two floats
@@ -237,12 +246,8 @@ class _Sampler:
             rows = self.rows(joints[order[a : a + CHUNK]])
             for block, (lo, hi) in zip(self.member_blocks, self.spans):
                 block[a : a + len(rows)] = rows[:, lo:hi]
-            code = self.quantize(rows)
+            code, self.member_code_sum[a : a + len(rows)] = self.quantize(rows)
             self.member_record[a : a + len(rows), : code.shape[1]] = code
-            self.member_code_sum[a : a + len(rows)] = code.sum(axis=1)
-        # in code units, |x - p|_1 >= |code(x) - code(p)|_1 - code_slack, and J MPJE >= |x - p|_1 / sqrt(3)
-        self.code_slack = np.float32(2 * self.code_error.sum() + 1e-6 * len(self.code_error))
-        self.code_scale = np.float32(1.7321 * self.n_joints * MARGIN / self.code_step)
         self.member_pose[:n_poses] = order
         self.member_mind[:n_poses] = dist[order]
         self.member_key[:n_poses] = _keys(0, self.member_mind[:n_poses])
@@ -260,11 +265,17 @@ class _Sampler:
         self.centre_rest[k] = point[self.lead :]
 
     def quantize(self, rows):
-        """(m, 3J) stored coordinates -> uint8 codes (common step, so that code L1 distances scale to MPJE bounds)."""
+        """(m, 3J) stored coordinates -> uint8 codes y ~ (x - lo) / step (a common step, clipped to 0..255), and
+        the code sums less the rounding errors, sum(y) - |x - lo - step y|_1 / step, rounded down to float32.
+
+        Then |x - x'|_1 / step >= |y - y'|_1 - errors >= sums(x) + sums(x') - 2 sum(min(y, y')), however far out
+        of the code range (clipped) x or x' lie."""
         exact = (rows[:, self.code_columns] - self.code_lo) / self.code_step
         code = np.clip(np.rint(exact), 0, 255)
-        np.maximum(self.code_error, np.abs(exact - code).max(axis=0), out=self.code_error)
-        return code.astype(np.uint8)
+        error = np.abs(exact - code) + 1e-12 * (np.abs(exact) + 1)  # float64 rounding of exact, with room
+        sums = code.sum(axis=1) - error.sum(axis=1)
+        rounded = sums.astype(np.float32)
+        return code.astype(np.uint8), np.where(rounded > sums, np.nextafter(rounded, np.float32(-np.inf)), rounded)
 
     def point(self, pose):
         """Stored coordinates of one pose, and its store entry."""
@@ -308,7 +319,7 @@ class _Sampler:
             records = self.member_record.take(part, axis=0)
             mind = records[:, -4:].copy().view(np.float32)[:, 0]
             l1 = _code_l1(records, code, self.code_weights)
-            keep = _nonzero(l1 < self.code_slack + self.code_scale * mind)
+            keep = _nonzero(l1 < CODE_ROUNDING + self.code_scale * mind)
             part, mind = part[keep], mind[keep]
             lead = _row_norms(self.member_blocks[0].take(part, axis=0), point[0])
             kept, norms = self.cascade(self.member_blocks, part, point, lead, mind * (np.float32(self.n_joints) * MARGIN))

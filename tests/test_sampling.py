@@ -152,3 +152,37 @@ def test_tiny(n_poses):
             result = farthest_point_sampling(joints, n, start=start)
             for got, want in zip(result, naive_fps(joints, n, start)):
                 np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("joints", [
+    body_poses(2000, 17),
+    lattice(500, 18),
+    (body_poses(800, 19) + np.float32(1000)),  # large coordinates: float32 spacing 6e-5
+    np.concatenate([body_poses(3000, 20), body_poses(1, 21) * 50]),  # an outlier, clipped out of the code range
+])
+def test_code_bound_below_distance(joints):
+    """The uint8 code L1 bound never exceeds J x MPJE, whatever the point, and is tight for typical poses."""
+    from posescript_pipeline import sampling
+
+    state = sampling._Sampler(joints, 2, None, 1)
+    state.first(joints, 0)
+    entries = np.arange(len(joints))
+    for pose in (1, len(joints) // 2, len(joints) - 1):
+        record = state.member_record[state.slot[pose]].copy()
+        l1 = sampling._code_l1(state.member_record[entries].copy(), sampling._Block.of(record), state.code_weights)
+        exact = mpje_to(joints, joints[pose])[state.member_pose[entries]]
+        bound = (l1.astype(np.float64) - sampling.CODE_ROUNDING) * state.code_step / np.sqrt(3)  # |x - p|_1 / sqrt(3)
+        assert np.all(bound <= joints.shape[1] * exact.astype(np.float64))
+        if pose < 3000:  # and it does bound, except from the outlier
+            typical = state.member_pose[entries] < 3000
+            assert np.median(bound[typical] / (joints.shape[1] * exact[typical] + 1e-9)) > 0.5
+
+
+@pytest.mark.parametrize("joints, n, start", [
+    (body_poses(1500, 22) + np.float32(1000), 500, 0),
+    (np.concatenate([body_poses(1000, 23), body_poses(1, 24) * 50]), 400, 1000),
+    (np.concatenate([motion_poses(5, 100, 25)] * 2), 1000, 999),  # exact duplicates, ties
+])
+def test_more_kinds_identical_to_naive(joints, n, start):
+    for got, want in zip(farthest_point_sampling(joints, n, start=start), naive_fps(joints, n, start)):
+        np.testing.assert_array_equal(got, want)

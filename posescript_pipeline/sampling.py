@@ -42,8 +42,10 @@ STAGES = (8, 12)  # joint counts (largest spread first) after which partial sums
 SLACK = 0.5  # spare member entries, as a fraction of N, before the store is compacted
 TILE = 16  # copies of the point in the flat subtraction
 SPLIT = 4096  # smallest share of work handed to another thread
+DENSE = 0.25  # centres: fraction above which the next block is summed for all of them
 KEY_TOP = np.int64(0x7FFFFFFF)
 THREADS = None  # worker threads (None: one per available core)
+TORCH_CHUNK = 1 << 18  # poses per chunk on the GPU
 CODE_SAMPLE = 100_000  # poses sampled to choose the code range
 CODE_CLIP = 1e-3  # fraction of the sampled coordinates clipped on each side of the code range
 CODE_ROUNDING = np.float32(0.01)  # bound on the float32 rounding of code L1 distances (< 2 * 16830 * 2**-24)
@@ -155,7 +157,8 @@ class _Sampler:
     store entries begin[c]:begin[c+1], sorted by decreasing mind: member_pose, member_key (_keys of the mind they
     joined with), member_record (code, code sums and mind, -inf once the pose left the centre or was selected;
     member_code_sum and member_mind view them) and member_blocks (coordinates). slot[x] is the entry of pose x.
-    Centres keep the joints of all stages but the last transposed (they are read for all centres).
+    Centres are kept both transposed (centre_plane: blocks are summed for all centres at once) and in column
+    blocks (centre_blocks: read for the few centres left).
     """
 
     def __init__(self, joints, n, pool, threads):
@@ -167,7 +170,6 @@ class _Sampler:
         cuts = np.array([0] + [j for j in STAGES if j < n_joints] + [n_joints]) * 3
         self.spans = list(zip(cuts[:-1], cuts[1:]))  # columns of each block in a stored pose
         self.ones = [np.ones(hi // 3 - lo // 3, np.float32) for lo, hi in self.spans] + [np.ones(n_joints, np.float32)]
-        self.lead = cuts[-2] if len(cuts) > 2 else cuts[-1]  # centres: joints of all stages but the last, transposed
         self.pool = pool
         self.threads = threads
         cap = n_poses + int(SLACK * n_poses) + 1
@@ -190,8 +192,8 @@ class _Sampler:
         self.mind = np.empty(n_poses, np.float32)  # -1 once selected
         self.begin = np.zeros(n + 1, np.int64)  # begin[k] is also the end of the last centre's members
         self.radius = np.empty(n, np.float32)
-        self.centre_lead = np.empty((self.lead, n), np.float32)
-        self.centre_rest = np.empty((n, 3 * n_joints - self.lead), np.float32)
+        self.centre_plane = np.empty((3 * n_joints, n), np.float32)  # centre coordinates, transposed
+        self.centre_blocks = [np.empty((n, hi - lo), np.float32) for lo, hi in self.spans]
 
     def rows(self, joints):
         """(m, J, 3) joints -> (m, 3J) float32 stored coordinates."""
@@ -261,8 +263,9 @@ class _Sampler:
     def select(self, k, pose, point):
         """Record pose as centre k."""
         self.mind[pose] = -1
-        self.centre_lead[:, k] = point[: self.lead]
-        self.centre_rest[k] = point[self.lead :]
+        self.centre_plane[:, k] = point
+        for block, (lo, hi) in zip(self.centre_blocks, self.spans):
+            block[k] = point[lo:hi]
 
     def quantize(self, rows):
         """(m, 3J) stored coordinates -> uint8 codes y ~ (x - lo) / step (a common step, clipped to 0..255), and
@@ -289,16 +292,20 @@ class _Sampler:
     def near(self, lo, hi, point):
         """(centres, d(c, p)) of the centres c in [lo, hi) that may have members closer to p: d(c, p) < 2 radius(c).
 
-        The joints of all stages but the last are summed for all centres (transposed: long rows), the others
-        only for the centres that partial sum does not rule out."""
+        Block after block, joint sums are added for all centres at once (transposed: long rows) while more than
+        DENSE of them remain; the other blocks only for the centres the partial sum does not rule out."""
         reach = self.radius[lo:hi] * (2 * MARGIN * np.float32(self.n_joints))  # on joint sums
-        total = self.ones[-1][: self.lead // 3] @ _plane_norms(self.centre_lead[:, lo:hi], point[: self.lead])
-        near = (total < reach).nonzero()[0]
+        total = np.zeros(hi - lo, np.float32)
+        for block, (a, b) in enumerate(self.spans):
+            total += self.ones[block] @ _plane_norms(self.centre_plane[a:b, lo:hi], point[a:b])
+            near = _nonzero(total < reach)
+            if len(near) < DENSE * (hi - lo):
+                break
         total = total[near]
-        if self.lead < len(point):
-            rest = _row_norms(self.centre_rest.take(near + lo, axis=0), _Block.of(point[self.lead :]))
-            total += rest @ self.ones[-1][: rest.shape[1]]
-            keep = (total < reach[near]).nonzero()[0]
+        if block + 1 < len(self.spans):
+            rows = np.concatenate([rows.take(near + lo, axis=0) for rows in self.centre_blocks[block + 1 :]], axis=1)
+            total += _row_norms(rows, _Block.of(point[b:])) @ self.ones[-1][: rows.shape[1] // 3]
+            keep = _nonzero(total < reach[near])
             near, total = near[keep], total[keep]
         return near + lo, total / np.float32(self.n_joints)
 
@@ -464,30 +471,29 @@ def _pruned_fps(joints, n, start, bar):
 def _brute_fps_torch(joints, n, start, bar, device):
     """The published loop with torch on device, without a host synchronisation per pick.
 
-    Coordinates are stored joint-major (3J, N) so that every op runs on long rows. Float32 subtractions,
+    Coordinates are stored (J, 3, N) so that each op runs over all poses of a chunk. Float32 subtractions,
     products and sums are IEEE on every device; sqrt and the division by J are done in float64 and rounded to
     float32, which gives the correctly rounded float32 result (double rounding is innocuous for them), so the
     distances are bit-identical to numpy's whatever the device's float32 sqrt."""
     import torch
 
     n_poses, n_joints = joints.shape[:2]
-    coords = torch.from_numpy(np.asarray(joints, np.float32).reshape(n_poses, -1).T.copy()).to(device)
+    coords = torch.from_numpy(np.asarray(joints, np.float32).transpose(1, 2, 0).copy()).to(device)
     mind = torch.full((n_poses,), float("inf"), dtype=torch.float32, device=device)
     selected = torch.zeros(n_poses, dtype=torch.bool, device=device)
     indices = torch.empty(n, dtype=torch.int64, device=device)
     picks = torch.full((n,), float("inf"), dtype=torch.float32, device=device)
     pick = torch.tensor([start], device=device)
     for k in range(n):
-        point = coords.index_select(1, pick)
-        total = None
-        for j in range(n_joints):
-            s, dy, dz = (coords[3 * j + c] - point[3 * j + c] for c in range(3))
-            s *= s
-            s += dy.mul_(dy)
-            s += dz.mul_(dz)
-            norm = s.double().sqrt_().float()
-            total = norm if total is None else total.add_(norm)
-        torch.minimum(mind, (total.double() / n_joints).float(), out=mind)
+        point = coords.index_select(2, pick)
+        for a in range(0, n_poses, TORCH_CHUNK):
+            d = coords[:, :, a : a + TORCH_CHUNK] - point
+            d *= d
+            norms = d[:, 0].add_(d[:, 1]).add_(d[:, 2]).double().sqrt_().float()
+            total = norms[0]
+            for j in range(1, n_joints):
+                total += norms[j]
+            torch.minimum(mind[a : a + TORCH_CHUNK], (total.double() / n_joints).float(), out=mind[a : a + TORCH_CHUNK])
         selected.index_fill_(0, pick, True)
         indices[k : k + 1] = pick
         if k + 1 < n:

@@ -112,13 +112,14 @@ def test_errors():
         farthest_point_sampling(joints, 2)
 
 
-def test_torch_kernel_identical_to_naive():
-    """The CUDA path's code, run on the CPU: float64 sqrt and division give numpy's float32 distances."""
+def test_torch_kernel_identical_to_naive(monkeypatch):
+    """The CUDA path's code, run on the CPU (in chunks): float64 sqrt and division give numpy's float32 distances."""
     torch = pytest.importorskip("torch")
-    from posescript_pipeline.sampling import _brute_fps_torch
+    from posescript_pipeline import sampling
 
+    monkeypatch.setattr(sampling, "TORCH_CHUNK", 128)
     for joints, n, start in [(body_poses(700, 9), 300, 4), (lattice(200, 10), 200, 0)]:
-        indices, mind, picks = _brute_fps_torch(joints, n, start, None, torch.device("cpu"))
+        indices, mind, picks = sampling._brute_fps_torch(joints, n, start, None, torch.device("cpu"))
         expected = naive_fps(joints, n, start)
         for got, want in zip((indices, mind, picks), expected):
             np.testing.assert_array_equal(got, want)

@@ -110,3 +110,80 @@ def test_errors():
     joints[3, 4, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         farthest_point_sampling(joints, 2)
+
+
+def test_torch_kernel_identical_to_naive(monkeypatch):
+    """The CUDA path's code, run on the CPU (in chunks): float64 sqrt and division give numpy's float32 distances."""
+    torch = pytest.importorskip("torch")
+    from posescript_pipeline import sampling
+
+    monkeypatch.setattr(sampling, "TORCH_CHUNK", 128)
+    for joints, n, start in [(body_poses(700, 9), 300, 4), (lattice(200, 10), 200, 0)]:
+        indices, mind, picks = sampling._brute_fps_torch(joints, n, start, None, torch.device("cpu"))
+        expected = naive_fps(joints, n, start)
+        for got, want in zip((indices, mind, picks), expected):
+            np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("joints, n, start", [
+    (body_poses(3000, 11), 1200, 7),
+    (motion_poses(20, 100, 12), 2000, 0),
+    (np.concatenate([lattice(150, 13), lattice(150, 13)]), 300, 299),
+    (np.concatenate([clustered(500, 14)] * 2), 900, 3),
+    (np.random.default_rng(15).normal(0, 1, (300, 1, 3)).astype(np.float32), 300, 100),
+])
+def test_threads_chunks_and_compaction(monkeypatch, joints, n, start):
+    """Work split between threads, measured in small chunks, store compacted often: still the naive picks."""
+    from posescript_pipeline import sampling
+
+    monkeypatch.setattr(sampling, "THREADS", 3)
+    monkeypatch.setattr(sampling, "SPLIT", 16)
+    monkeypatch.setattr(sampling, "CHUNK", 100)
+    monkeypatch.setattr(sampling, "SLACK", 0.05)
+    result = farthest_point_sampling(joints, n, start=start)
+    for got, want in zip(result, naive_fps(joints, n, start)):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("n_poses", [1, 2, 3, 5])
+def test_tiny(n_poses):
+    joints = body_poses(n_poses, 16)
+    for n in range(1, n_poses + 1):
+        for start in {0, n_poses - 1}:
+            result = farthest_point_sampling(joints, n, start=start)
+            for got, want in zip(result, naive_fps(joints, n, start)):
+                np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("joints", [
+    body_poses(2000, 17),
+    lattice(500, 18),
+    (body_poses(800, 19) + np.float32(1000)),  # large coordinates: float32 spacing 6e-5
+    np.concatenate([body_poses(3000, 20), body_poses(1, 21) * 50]),  # an outlier, clipped out of the code range
+])
+def test_code_bound_below_distance(joints):
+    """The uint8 code L1 bound never exceeds J x MPJE, whatever the point, and is tight for typical poses."""
+    from posescript_pipeline import sampling
+
+    state = sampling._Sampler(joints, 2, None, 1)
+    state.first(joints, 0)
+    entries = np.arange(len(joints))
+    for pose in (1, len(joints) // 2, len(joints) - 1):
+        record = state.member_record[state.slot[pose]].copy()
+        l1 = sampling._code_l1(state.member_record[entries].copy(), sampling._Block.of(record), state.code_weights)
+        exact = mpje_to(joints, joints[pose])[state.member_pose[entries]]
+        bound = (l1.astype(np.float64) - sampling.CODE_ROUNDING) * state.code_step / np.sqrt(3)  # |x - p|_1 / sqrt(3)
+        assert np.all(bound <= joints.shape[1] * exact.astype(np.float64))
+        if pose < 3000:  # and it does bound, except from the outlier
+            typical = state.member_pose[entries] < 3000
+            assert np.median(bound[typical] / (joints.shape[1] * exact[typical] + 1e-9)) > 0.5
+
+
+@pytest.mark.parametrize("joints, n, start", [
+    (body_poses(1500, 22) + np.float32(1000), 500, 0),
+    (np.concatenate([body_poses(1000, 23), body_poses(1, 24) * 50]), 400, 1000),
+    (np.concatenate([motion_poses(5, 100, 25)] * 2), 1000, 999),  # exact duplicates, ties
+])
+def test_more_kinds_identical_to_naive(joints, n, start):
+    for got, want in zip(farthest_point_sampling(joints, n, start=start), naive_fps(joints, n, start)):
+        np.testing.assert_array_equal(got, want)

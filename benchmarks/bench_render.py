@@ -14,7 +14,7 @@ import numpy as np
 from workload import standing_rotations
 
 from bedlam_tools.render import BodyRenderer
-from posescript_pipeline.body.backends.anny import AnnyBody
+from posescript_pipeline.body import create
 
 TARGET = 12.0
 BATCH = 64
@@ -25,14 +25,14 @@ def main():
     parser.add_argument("--n", type=int, default=128, help="poses (a multiple of 64)")
     parser.add_argument("--size", type=int, default=224)
     args = parser.parse_args()
-    body = AnnyBody()
+    body = create("anny")
     rot = standing_rotations(args.n)
-    body.pose(rot[:BATCH])  # warm-up
+    body.mesh(rot[:BATCH])  # warm-up
     start = time.perf_counter()
-    meshes = [body.pose(rot[i:i + BATCH]) for i in range(0, args.n, BATCH)]
+    meshes = [body.mesh(rot[i:i + BATCH]) for i in range(0, args.n, BATCH)]
     posing = (time.perf_counter() - start) / args.n
-    vertices = np.concatenate([m["vertices"] for m in meshes])
-    faces = meshes[0]["faces"]
+    vertices = np.concatenate([m.vertices for m in meshes])
+    faces = meshes[0].faces
 
     start = time.perf_counter()
     renderer = BodyRenderer(args.size, args.size)

@@ -189,13 +189,13 @@ def test_rendered_crops_are_found_and_easy_knees_and_elbows_match(val_candidates
     standing = np.isin(cands.extra["activity"], ["walk", "reach_up", "reach_forward", "reach_side",
                                                  "stretch_overhead", "side_bend", "twist", "jumping_jacks"])
     easy = np.flatnonzero(standing & (margin > 10).all(axis=1))
-    rows = easy[np.linspace(0, len(easy) - 1, 8).astype(int)]
+    rows = easy[np.linspace(0, len(easy) - 1, 48).astype(int)]  # 8 gave knee shares from 0.71 to 0.86
     images = [c.data for c in source.crops(cands, rows)]
-    assert read_photos(images, detect=False).rows.tolist() == list(range(8))
+    assert read_photos(images, detect=False).rows.tolist() == list(range(48))
     batch = read_photos(images)
-    assert batch.rows.tolist() == list(range(8))
+    assert len(batch.rows) >= 45
     estimated = angle_categories(batch.joints, batch.available)
-    truth = angle_categories(cands.joints[rows])
+    truth = angle_categories(cands.joints[rows][batch.rows])
     seen = estimated >= 0
     assert seen.mean() > 0.75
     knees, elbows = (slice(0, 2), slice(2, 4))

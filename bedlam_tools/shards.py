@@ -69,8 +69,8 @@ PAIR_TYPES = ("in", "out-same-subject", "out-other-subject")
 FIX_SCHEMA = with_features(pa.schema([
     ("pair_id", pa.string()), ("split", pa.string()), ("pair_type", pa.string()), ("id_a", pa.string()),
     ("id_b", pa.string()), ("same_subject", pa.bool_()), ("in_sequence", pa.bool_()), ("time_diff_s", pa.float32()),
-    ("similarity", pa.float32()), ("posecode_difference", pa.int32()), ("instructions", pa.list_(pa.string())),
-    ("paircodes", pa.list_(POSECODE)), ("pose_a", _VEC3), ("pose_b", _VEC3),
+    ("rotation_change", pa.float32()), ("similarity", pa.float32()), ("posecode_difference", pa.int32()),
+    ("instructions", pa.list_(pa.string())), ("paircodes", pa.list_(POSECODE)), ("pose_a", _VEC3), ("pose_b", _VEC3),
 ]), {})
 FIX_COLUMNS_HELP = {
     "pair_id": "unique pair id (split-number; in-sequence pairs first)", "split": "train or val",
@@ -78,6 +78,9 @@ FIX_COLUMNS_HELP = {
     "id_a": "BEDLAM-Script id of pose A (start)", "id_b": "BEDLAM-Script id of pose B (target)",
     "same_subject": "A and B show the same person", "in_sequence": "A and B come from the same sequence",
     "time_diff_s": "time of B minus time of A (s); null out of sequence",
+    "rotation_change": "degrees the whole body turns about the vertical from A to B (+ = to the left; past about "
+                       "20 degrees a turn sentence starts the instructions); null out of sequence or when the "
+                       "poses' un-normalised roots are unknown",
     "similarity": "semantic similarity of A and B used for mining (cosine)",
     "posecode_difference": "number of posecode categories that differ between A and B",
     "instructions": "up to 3 instructions from A to B (normal, simplified, normal); empty ones dropped",

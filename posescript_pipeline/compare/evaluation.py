@@ -213,14 +213,18 @@ def rotation_change(root_a, root_b) -> np.ndarray:
     return np.degrees(matrix_to_axis_angle(b @ a.swapaxes(-1, -2))[..., AXES["y"]])
 
 
-def rotation_categories(change, seed: int, keys: np.ndarray, text: int) -> list[str | None]:
-    """Per pair, the `GLOBAL_ROTATION` category of one text (noise on the change, then binning), None where
-    the change is unknown (NaN) or "ignored"."""
+def rotation_bins(change) -> list[str | None]:
+    """The `GLOBAL_ROTATION` category of each turn (degrees), None where unknown (NaN) or "ignored"."""
     change = np.asarray(change, np.float64)
-    noisy = change + (uniform(seed, keys, text, ROTATION_NOISE_STREAM, 1)[:, 0] * 2 - 1) * GLOBAL_ROTATION.noise
-    index = (noisy[:, None] > np.asarray(GLOBAL_ROTATION.thresholds)).sum(-1)
+    index = (change[:, None] > np.asarray(GLOBAL_ROTATION.thresholds)).sum(-1)
     names = [GLOBAL_ROTATION.categories[i] for i in index]
     return [None if np.isnan(v) or name == IGNORED else name for v, name in zip(change, names)]
+
+
+def rotation_categories(change, seed: int, keys: np.ndarray, text: int) -> list[str | None]:
+    """Per pair, one text's turn category: the change plus that text's noise, binned (`rotation_bins`)."""
+    jitter = uniform(seed, keys, text, ROTATION_NOISE_STREAM, 1)[:, 0] * 2 - 1
+    return rotation_bins(np.asarray(change, np.float64) + jitter * GLOBAL_ROTATION.noise)
 
 
 def new_contacts(contacts_a, contacts_b) -> list[list[tuple]]:

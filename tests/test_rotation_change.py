@@ -1,5 +1,8 @@
 """The whole-body turn sentence (spec A.11): the change of the root's rotation about the vertical from A to B,
 binned, said before the instruction; nothing without it, and the rest of the text unchanged."""
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -16,6 +19,7 @@ from posescript_pipeline.skeleton import mirror_rotations
 from tests.crafted import crafted_joints, crafted_rotvecs
 
 STANDING = crafted_rotvecs("standing")
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def turned(rotvecs, degrees):
@@ -145,3 +149,36 @@ def test_turns_only_for_in_sequence_pairs_with_known_roots():
     change = turns(pairs, world)
     np.testing.assert_allclose(change[[0, 2]], [50, -130], atol=1e-4)
     assert np.isnan(change[[1, 3]]).all()
+
+
+# --- posescript compare --with-rotation
+def _run(*args):
+    from click.testing import CliRunner
+
+    from cli.compare_command import compare as compare_command
+
+    return CliRunner().invoke(compare_command, [str(a) for a in args])
+
+
+def test_cli_with_rotation_says_the_turn_between_the_files_roots():
+    path = EXAMPLES / "smplx_params.npz"  # frame 3 is frame 0's body turned 45 degrees to the left
+    plain = _run(path, path, "--frame-a", 0, "--frame-b", 3, "--no-contacts")
+    turned = _run(path, path, "--frame-a", 0, "--frame-b", 3, "--no-contacts", "--with-rotation")
+    assert plain.exit_code == 0 and turned.exit_code == 0, turned.output
+    for line, before in zip(turned.output.splitlines(), plain.output.splitlines()):
+        first, rest = line.split(". ", 1)
+        assert f"{first}." in sentences("slightly more to the left") and rest == before
+    row = json.loads(_run(path, path, "--frame-a", 0, "--frame-b", 3, "--no-contacts", "--with-rotation",
+                          "--format", "json").output)
+    assert row["rotation"]["change_deg"] == pytest.approx(45, abs=0.01)
+    amass = EXAMPLES / "amass_poses.npz"  # z up, turning 90 degrees left over its 12 frames
+    row = json.loads(_run(amass, amass, "--frame-b", 6, "--no-contacts", "--with-rotation", "--format", "json").output)
+    assert row["rotation"]["change_deg"] == pytest.approx(90 * 6 / 11, abs=0.01)
+    same = _run(path, path, "--frame-a", 0, "--frame-b", 0, "--no-contacts", "--with-rotation")
+    assert same.exit_code == 0 and "no difference to describe" in same.output
+
+
+def test_cli_with_rotation_needs_parameter_files():
+    joints = EXAMPLES / "joints_smpl24.npy"
+    result = _run(joints, joints, "--frame-b", 2, "--with-rotation")
+    assert result.exit_code == 2 and "no root rotation" in result.output

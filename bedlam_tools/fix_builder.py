@@ -102,9 +102,9 @@ def world_roots(poses: pa.Table) -> np.ndarray:
     """(N, 3) roots before orientation normalisation (y up, the sequence's frame), NaN where unknown."""
     out = np.full((poses.num_rows, 3), np.nan)
     if WORLD_ROOT in poses.column_names:
-        for i, root in enumerate(poses.column(WORLD_ROOT).to_pylist()):
-            if root is not None:
-                out[i] = root
+        column = poses.column(WORLD_ROOT).combine_chunks()
+        known = column.is_valid()
+        out[known.to_numpy(zero_copy_only=False)] = column.filter(known).flatten().to_numpy().reshape(-1, 3)
     return out
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bedlam_tools.fix_builder import turns, write_instructions
+from bedlam_tools.fix_builder import turns, world_roots, write_instructions
 from bedlam_tools.pair_mining import Pairs
 from posescript_pipeline.compare import compare, rotation_change
 from posescript_pipeline.compare.evaluation import rotation_bins, rotation_categories
@@ -33,6 +33,10 @@ def sentences(category):
     """The turn sentences a category may start with."""
     return {" ".join(t.replace("<", "").replace(">", "").split()).capitalize() + "." for t in
             ROTATION_TEMPLATES[category]}
+
+
+def first_sentence(text):
+    return text.split(". ", 1)[0].rstrip(".") + "."
 
 
 def compared(change, start="standing", end="left_knee_90", n=1):
@@ -136,9 +140,18 @@ def test_the_builder_says_the_turn_where_the_job_has_one():
     plain, _ = write_instructions({k: v for k, v in job.items() if k != "rotation_change"}, seed=0)
     assert not rejects and table.column("rotation_change").to_pylist() == [45.0, None]
     said, before = table.column("instructions").to_pylist(), plain.column("instructions").to_pylist()
-    assert all(t.split(". ", 1)[0] + "." in sentences("slightly more to the left") for t in said[0])
+    assert all(first_sentence(t) in sentences("slightly more to the left") for t in said[0])
     assert [t.split(". ", 1)[1] for t in said[0]] == before[0] and said[1] == before[1]
     assert plain.column("rotation_change").to_pylist() == [None, None]
+
+
+def test_world_roots_are_nan_where_unknown():
+    import pyarrow as pa
+
+    table = pa.table({"world_root": pa.array([None, [0.1, 0.2, 0.3]], pa.list_(pa.float32()))})
+    roots = world_roots(table)
+    assert np.isnan(roots[0]).all() and roots[1] == pytest.approx([0.1, 0.2, 0.3])
+    assert np.isnan(world_roots(pa.table({"id": ["a", "b"]}))).all()  # a BEDLAM-Script written before the column
 
 
 def test_turns_only_for_in_sequence_pairs_with_known_roots():
@@ -182,3 +195,4 @@ def test_cli_with_rotation_needs_parameter_files():
     joints = EXAMPLES / "joints_smpl24.npy"
     result = _run(joints, joints, "--frame-b", 2, "--with-rotation")
     assert result.exit_code == 2 and "no root rotation" in result.output
+

@@ -38,8 +38,8 @@ SCRIPT_SCHEMA = with_features(pa.schema([
     ("id", pa.string()), ("split", pa.string()), ("source", pa.string()), ("selection_rank", pa.int32()),
     ("subject_id", pa.string()),
     ("sequence_id", pa.string()), ("frame", pa.int32()), ("time_s", pa.float32()),
-    ("pose", _VEC3), ("joints", _VEC3), ("betas", pa.list_(pa.float32())), ("body_model", pa.string()),
-    ("sex", pa.string()),
+    ("pose", _VEC3), ("world_root", pa.list_(pa.float32())), ("joints", _VEC3), ("betas", pa.list_(pa.float32())),
+    ("body_model", pa.string()), ("sex", pa.string()),
     ("image", IMAGE), ("crop_box", pa.list_(pa.int32())), ("captions", pa.list_(pa.string())),
     ("posecodes", pa.list_(POSECODE)), ("contacts", pa.list_(CONTACT)),
 ]), {"image": IMAGE_FEATURE})
@@ -51,6 +51,8 @@ SCRIPT_COLUMNS_HELP = {
     "subject_id": "person identity", "sequence_id": "motion sequence", "frame": "frame index in the sequence",
     "time_s": "time stamp in the sequence (s)",
     "pose": "52x3 SMPL-H axis-angle (root, 21 body, 2x15 hand joints), root orientation-normalised, y up",
+    "world_root": "root axis-angle before the orientation normalisation (y up, in the sequence's own frame: "
+                  "compare it between frames of one sequence only); null when the source has no rotations",
     "joints": "52x3 canonical joints (m; y up, body facing +z, +x = body's left, pelvis at origin)",
     "betas": "body shape in the source's parameterisation (see `SHAPE_SPACES`)",
     "body_model": "anny or smplx",

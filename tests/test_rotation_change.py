@@ -4,10 +4,12 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from bedlam_tools.fix_builder import turns, world_roots, write_instructions
+from bedlam_tools.fix_builder import FixBuild, FixConfig, turns, world_roots, write_instructions
 from bedlam_tools.pair_mining import Pairs
+from bedlam_tools.script_builder import BuildConfig, ScriptBuild
 from posescript_pipeline.compare import compare, rotation_change
 from posescript_pipeline.compare.evaluation import rotation_bins, rotation_categories
 from posescript_pipeline.compare.instructions import ROTATION_TEMPLATES
@@ -17,6 +19,7 @@ from posescript_pipeline.body import create
 from posescript_pipeline.rotations import axis_angle_to_matrix, matrix_to_axis_angle, rotation_about_y
 from posescript_pipeline.skeleton import mirror_rotations
 from tests.crafted import crafted_joints, crafted_rotvecs
+from tests.motion_source import MotionSource
 
 STANDING = crafted_rotvecs("standing")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -196,3 +199,47 @@ def test_cli_with_rotation_needs_parameter_files():
     result = _run(joints, joints, "--frame-b", 2, "--with-rotation")
     assert result.exit_code == 2 and "no root rotation" in result.output
 
+
+# --- a whole build: BEDLAM-Script world roots -> BEDLAM-Fix turn sentences
+DEGREES_PER_FRAME = 40.0
+
+
+class TurningMotionSource(MotionSource):
+    """The test motions, each sequence turning 40 degrees to the left per frame (240 degrees per second)."""
+
+    def candidates(self, split):
+        c = super().candidates(split)
+        c.world_root = turned(c.pose, c.frame * DEGREES_PER_FRAME)[:, 0]
+        return c
+
+
+@pytest.fixture(scope="module")
+def turning(tmp_path_factory):
+    out = tmp_path_factory.mktemp("turning")
+    ScriptBuild(BuildConfig(split="train", n=90, source="motion", rows_per_shard=40, contacts=False), out / "script",
+                TurningMotionSource()).run(progress=False, workers=1)
+    FixBuild(FixConfig(split="train", rows_per_shard=40), out / "script", out / "fix", card_images="none").run(
+        progress=False, workers=1)
+    return pd.read_parquet(out / "script" / "data"), pd.read_parquet(out / "fix" / "data")
+
+
+def test_the_script_keeps_the_roots_before_normalisation(turning):
+    poses, _ = turning
+    world = np.stack(poses.world_root).astype(np.float32)
+    expected = turned(np.stack([np.stack(p) for p in poses.pose]), poses.frame.to_numpy() * DEGREES_PER_FRAME)[:, 0]
+    np.testing.assert_allclose(world, expected, atol=1e-5)
+
+
+def test_in_sequence_pairs_turn_and_the_others_do_not(turning):
+    _, rows = turning
+    inside = rows[rows.in_sequence]
+    assert len(inside) and (~rows.in_sequence).any()
+    frames = np.round(inside.time_diff_s.to_numpy() * 6)
+    np.testing.assert_allclose(inside.rotation_change, frames * DEGREES_PER_FRAME, atol=8)
+    for row, steps in zip(inside.itertuples(), frames):
+        if steps == 1:  # 40 degrees, +-10 of noise: always "slightly more to the left"
+            assert all(first_sentence(t) in sentences("slightly more to the left") for t in row.instructions)
+    every = set().union(*map(sentences, ROTATION_TEMPLATES))
+    outside = rows[~rows.in_sequence]
+    assert outside.rotation_change.isna().all()
+    assert not any(first_sentence(t) in every for texts in outside.instructions for t in texts)

@@ -24,8 +24,8 @@ from .common import MIN_VISIBILITY_OPTION, ToolkitCommand, pose_file_options
                    "world frame, e.g. two frames of a motion).")
 @MIN_VISIBILITY_OPTION
 @pose_file_options
-def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, with_rotation, min_visibility, skeleton, up, model_dir,
-            model_type, no_contacts):
+def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, with_rotation, min_visibility, skeleton, up,
+            model_dir, model_type, no_contacts):
     """Say how to go from the pose in FILE_A (start) to the pose in FILE_B (target); pose files or photos
     ("how to go from the pose in photo A to the pose in photo B").
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from posescript_pipeline.compare import compare
+from posescript_pipeline.compare import compare, rotation_change
 from posescript_pipeline.errors import UserError
 
 from . import shards
@@ -22,6 +23,8 @@ from .fix_card import write_fix_card
 from .pair_mining import MiningConfig, Pairs, PoseTable, mine_pairs, posecode_categories, posecode_features
 
 POSE_COLUMNS = ["id", "subject_id", "sequence_id", "time_s", "selection_rank", "joints", "pose", "contacts"]
+WORLD_ROOT = "world_root"
+"""The optional BEDLAM-Script column of the un-normalised roots (folders written before it have none)."""
 MODEL_FREE = "posecodes"
 TASK_PAIRS = 1000
 """Pairs of one task (a shard is written by several)."""
@@ -47,7 +50,10 @@ def read_poses(script_dir: Path, split: str) -> pa.Table:
     content = shards.read_manifest(script_dir, "bedlam-script")
     if split not in content["splits"]:
         raise FixError(f"{script_dir}: no {split} split in manifest.json")
-    table = shards.read_rows(script_dir, split, columns=POSE_COLUMNS, dataset="bedlam-script")
+    first = shards.shard_files(script_dir, content, split)[:1]
+    known = first and first[0].is_file() and WORLD_ROOT in pq.read_schema(first[0]).names
+    optional = [WORLD_ROOT] if known else []  # a missing shard: read_rows says so
+    table = shards.read_rows(script_dir, split, columns=POSE_COLUMNS + optional, dataset="bedlam-script")
     if table is None or table.num_rows < 2:
         raise FixError(f"{script_dir}: the {split} split has fewer than 2 poses; nothing to pair")
     return table
@@ -92,6 +98,25 @@ def pose_table(table: pa.Table, similarity: str) -> PoseTable:
                      features=features, scale=scale)
 
 
+def world_roots(poses: pa.Table) -> np.ndarray:
+    """(N, 3) roots before orientation normalisation (y up, the sequence's frame), NaN where unknown."""
+    out = np.full((poses.num_rows, 3), np.nan)
+    if WORLD_ROOT in poses.column_names:
+        column = poses.column(WORLD_ROOT).combine_chunks()
+        known = column.is_valid()
+        out[known.to_numpy(zero_copy_only=False)] = column.filter(known).flatten().to_numpy().reshape(-1, 3)
+    return out
+
+
+def turns(pairs: Pairs, world: np.ndarray) -> np.ndarray:
+    """(P,) degrees the body turns about the vertical from A to B, for in-sequence pairs (one frame: the
+    sequence's) whose roots are known; NaN for the others."""
+    out = np.full(len(pairs), np.nan)
+    known = pairs.in_sequence & np.isfinite(world[pairs.a]).all(1) & np.isfinite(world[pairs.b]).all(1)
+    out[known] = rotation_change(world[pairs.a[known]], world[pairs.b[known]])
+    return out
+
+
 def pair_types(pairs: Pairs, subject: np.ndarray) -> np.ndarray:
     same = subject[pairs.a] == subject[pairs.b]
     return np.where(pairs.in_sequence, shards.PAIR_TYPES[0], np.where(same, shards.PAIR_TYPES[1], shards.PAIR_TYPES[2]))
@@ -104,11 +129,13 @@ def _paircode_rows(rows: list[dict]) -> list[dict]:
 
 
 def write_instructions(job: dict, seed: int) -> tuple[pa.Table, list]:
-    """One shard: three instructions per pair (A -> B); pairs with nothing to say go to the rejects."""
+    """One shard: three instructions per pair (A -> B), after the whole-body turn sentence where the job has
+    a `rotation_change` (optional, degrees, NaN: none); pairs with nothing to say go to the rejects."""
     ids_a, ids_b = job["id_a"], job["id_b"]
+    turn = np.asarray(job.get("rotation_change", np.full(len(ids_a), np.nan)), np.float64)
     result = compare(job["joints_a"], job["joints_b"], job["pose_a"], job["pose_b"], seed=seed,
                      pair_ids=[f"{a}->{b}" for a, b in zip(ids_a, ids_b)], texts=3,
-                     contacts_a=job["contacts_a"], contacts_b=job["contacts_b"])
+                     contacts_a=job["contacts_a"], contacts_b=job["contacts_b"], rotation_change=turn)
     texts = [[t for t in row if t] for row in result.texts]
     good = [p for p, row in enumerate(texts) if row]
     rejects = [{"pair_id": job["pair_id"][p], "id_a": ids_a[p], "id_b": ids_b[p], "stage": "instructions",
@@ -118,6 +145,7 @@ def write_instructions(job: dict, seed: int) -> tuple[pa.Table, list]:
                                                                  "same_subject", "in_sequence", "time_diff_s",
                                                                  "similarity", "posecode_difference")}
     columns["time_diff_s"] = [None if np.isnan(t) else t for t in columns["time_diff_s"]]
+    columns["rotation_change"] = [None if np.isnan(turn[p]) else float(turn[p]) for p in good]
     table = pa.table({**columns, "split": [job["split"]] * len(good), "instructions": [texts[p] for p in good],
                       "paircodes": [_paircode_rows(result.paircodes(p)) for p in good],
                       "pose_a": shards.vectors(job["pose_a"][good]), "pose_b": shards.vectors(job["pose_b"][good])})
@@ -161,7 +189,7 @@ class FixBuild:
         """Per shard, its tasks: TASK_PAIRS consecutive pairs each, with everything `write_instructions` needs."""
         joints, rot = shards.to_vectors(poses.column("joints")), shards.to_vectors(poses.column("pose"))
         contacts = [[(c["part_a"], c["part_b"]) for c in row] for row in poses.column("contacts").to_pylist()]
-        types = pair_types(pairs, table.subject)
+        types, turn = pair_types(pairs, table.subject), turns(pairs, world_roots(poses))
         split = self.config.split
 
         def job(s: slice) -> dict:
@@ -170,6 +198,7 @@ class FixBuild:
                     "pair_type": types[s].tolist(), "id_a": table.ids[a].tolist(), "id_b": table.ids[b].tolist(),
                     "same_subject": (table.subject[a] == table.subject[b]).tolist(),
                     "in_sequence": pairs.in_sequence[s].tolist(), "time_diff_s": pairs.time_diff[s].tolist(),
+                    "rotation_change": turn[s],
                     "similarity": pairs.similarity[s].tolist(), "posecode_difference": pairs.difference[s].tolist(),
                     "joints_a": joints[a], "joints_b": joints[b], "pose_a": rot[a], "pose_b": rot[b],
                     "contacts_a": [contacts[i] for i in a], "contacts_b": [contacts[i] for i in b]}

@@ -13,7 +13,7 @@ import numpy as np
 from posescript_pipeline.body import canonical, create
 from posescript_pipeline.errors import UserError
 from posescript_pipeline.joints import SKELETONS, implausibility, skeleton_for_joint_count, to_smplh52
-from posescript_pipeline.orientation import UP_CONVERSIONS, normalise
+from posescript_pipeline.orientation import UP_CONVERSIONS, normalise, y_up_root
 from posescript_pipeline.skeleton import NUM_JOINTS
 
 
@@ -38,6 +38,7 @@ class PoseBatch:
     fmt: str  # "amass", "smplx", "joints" or "photo"
     sex: str = ""  # "male", "female" or "" (unknown): from the file's 'gender' field
     estimates: list | None = None  # photos: the image pose estimate of each pose (`vision.PoseEstimate`)
+    world_root: np.ndarray | None = None  # (N, 3) parameter files: the root before normalisation, y up
 
     def __len__(self):
         return len(self.frame_ids)
@@ -50,8 +51,9 @@ class PoseBatch:
             betas = betas[rows]
         rotations = None if self.rotations is None else self.rotations[rows]
         estimates = None if self.estimates is None else [self.estimates[r] for r in rows]
+        world_root = None if self.world_root is None else self.world_root[rows]
         return PoseBatch(self.joints[rows], self.available, rotations, betas, self.frame_ids[rows], self.path, self.fmt,
-                         self.sex, estimates)
+                         self.sex, estimates, world_root)
 
 
 FORMATS = (
@@ -289,11 +291,12 @@ def load_poses(path, *, skeleton=None, up=None, body=None, frames=None):
     if betas is not None and betas.ndim == 2 and len(betas) == len(rotations):
         betas = betas[ids]
     body = body or create()
+    raw_root = rotations[ids, 0]
     joints, rotations = canonical(rotations[ids], body, up=up, betas=body.betas_for(betas, SHAPE_SPACE))
     available = np.ones(NUM_JOINTS, dtype=bool)
     _check_body(file, next(f for f in ("poses", "pose_body", "body_pose") if f in file.fields), joints, available, ids)
     return PoseBatch(joints.astype(np.float32), available, rotations.astype(np.float32), betas, ids, file.path, fmt,
-                     read_sex(file))
+                     read_sex(file), world_root=y_up_root(raw_root, up).astype(np.float32))
 
 
 # --------------------------------------------------------------------------- sequences (motion)

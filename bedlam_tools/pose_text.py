@@ -5,11 +5,11 @@ described from their joints only.
 """
 from pathlib import Path
 
-from posescript_pipeline.compare import Comparisons, compare
+from posescript_pipeline.compare import Comparisons, compare, rotation_change
 from posescript_pipeline.contact import detect_contacts
 from posescript_pipeline.describe import Descriptions, describe
 
-from .pose_files import PoseBatch
+from .pose_files import InputError, PoseBatch
 
 
 def contacts_of(batch: PoseBatch, body, contacts: bool = True):
@@ -26,15 +26,26 @@ def describe_batch(batch: PoseBatch, body, *, seed: int = 0, captions: int = 3, 
                     captions=captions, contacts=contacts_of(batch, body, contacts), sexes=[sex] * len(batch))
 
 
+def turn_between(a: PoseBatch, b: PoseBatch):
+    """(N,) degrees the body turns about the vertical from each pose of `a` to the pose of `b` at the same row,
+    from the files' roots before normalisation; InputError for a file without rotations."""
+    for batch in (a, b):
+        if batch.world_root is None:
+            raise InputError(f"{batch.path}: no root rotation (a {batch.fmt} file); the turn needs parameter files")
+    return rotation_change(a.world_root, b.world_root)
+
+
 def compare_batches(a: PoseBatch, b: PoseBatch, body, *, pair_ids, seed: int = 0, texts: int = 3,
-                    contacts: bool = True) -> Comparisons:
+                    contacts: bool = True, turn: bool = False) -> Comparisons:
     """Instructions from each pose of `a` to the pose of `b` at the same row. Head rotations and contacts are
-    used when both batches have rotations."""
+    used when both batches have rotations; `turn` says the whole-body turn between their roots first (files of
+    one world frame, e.g. two frames of a sequence)."""
     both = a.rotations is not None and b.rotations is not None
     rotations = (a.rotations, b.rotations) if both else (None, None)
     found = (contacts_of(a, body, contacts), contacts_of(b, body, contacts)) if both else (None, None)
     return compare(a.joints, b.joints, *rotations, seed=seed, pair_ids=pair_ids, texts=texts, contacts_a=found[0],
-                   contacts_b=found[1], available_a=a.available, available_b=b.available)
+                   contacts_b=found[1], available_a=a.available, available_b=b.available,
+                   rotation_change=turn_between(a, b) if turn else None)
 
 
 def describe_steadily(batch: PoseBatch, body, *, seed: int = 0, captions: int = 3, contacts: bool = True,

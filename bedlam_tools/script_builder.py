@@ -106,7 +106,8 @@ def build_shard(source: Source, cands: Candidates, ranks: np.ndarray, config: Bu
         "selection_rank": np.asarray(ranks, np.int32)[good],
         "subject_id": kept.subject_id.astype(str), "sequence_id": kept.sequence_id.astype(str),
         "frame": kept.frame.astype(np.int32), "time_s": kept.time_s.astype(np.float32),
-        "pose": shards.vectors(kept.pose), "joints": shards.vectors(kept.joints),
+        "pose": shards.vectors(kept.pose), "world_root": world_root_column(kept),
+        "joints": shards.vectors(kept.joints),
         "betas": [b.tolist() for b in kept.betas.astype(np.float32)], "body_model": [kept.body_model] * n,
         "sex": kept.sex.astype(str),
         "image": [{"bytes": crops[i].data, "path": crops[i].path} for i in good],
@@ -116,6 +117,13 @@ def build_shard(source: Source, cands: Candidates, ranks: np.ndarray, config: Bu
     rejects += [{"id": str(kept.ids[i]), "stage": "captions", "reason": "nothing to describe: no posecode could "
                  "be measured (too few joints known)"} for i in np.flatnonzero(~said)]
     return pa.table(columns, schema=shards.SCRIPT_SCHEMA).filter(pa.array(said)), rejects
+
+
+def world_root_column(cands: Candidates) -> list:
+    """The `world_root` cells: one 3-vector per row, None for all when the source has no such roots."""
+    if cands.world_root is None:
+        return [None] * len(cands)
+    return np.asarray(cands.world_root, np.float32).tolist()
 
 
 def selection_joints(joints: np.ndarray) -> np.ndarray:

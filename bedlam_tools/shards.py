@@ -38,8 +38,8 @@ SCRIPT_SCHEMA = with_features(pa.schema([
     ("id", pa.string()), ("split", pa.string()), ("source", pa.string()), ("selection_rank", pa.int32()),
     ("subject_id", pa.string()),
     ("sequence_id", pa.string()), ("frame", pa.int32()), ("time_s", pa.float32()),
-    ("pose", _VEC3), ("joints", _VEC3), ("betas", pa.list_(pa.float32())), ("body_model", pa.string()),
-    ("sex", pa.string()),
+    ("pose", _VEC3), ("world_root", pa.list_(pa.float32())), ("joints", _VEC3), ("betas", pa.list_(pa.float32())),
+    ("body_model", pa.string()), ("sex", pa.string()),
     ("image", IMAGE), ("crop_box", pa.list_(pa.int32())), ("captions", pa.list_(pa.string())),
     ("posecodes", pa.list_(POSECODE)), ("contacts", pa.list_(CONTACT)),
 ]), {"image": IMAGE_FEATURE})
@@ -51,6 +51,8 @@ SCRIPT_COLUMNS_HELP = {
     "subject_id": "person identity", "sequence_id": "motion sequence", "frame": "frame index in the sequence",
     "time_s": "time stamp in the sequence (s)",
     "pose": "52x3 SMPL-H axis-angle (root, 21 body, 2x15 hand joints), root orientation-normalised, y up",
+    "world_root": "root axis-angle before the orientation normalisation (y up, in the sequence's own frame: "
+                  "compare it between frames of one sequence only); null when the source has no rotations",
     "joints": "52x3 canonical joints (m; y up, body facing +z, +x = body's left, pelvis at origin)",
     "betas": "body shape in the source's parameterisation (see `SHAPE_SPACES`)",
     "body_model": "anny or smplx",
@@ -69,8 +71,8 @@ PAIR_TYPES = ("in", "out-same-subject", "out-other-subject")
 FIX_SCHEMA = with_features(pa.schema([
     ("pair_id", pa.string()), ("split", pa.string()), ("pair_type", pa.string()), ("id_a", pa.string()),
     ("id_b", pa.string()), ("same_subject", pa.bool_()), ("in_sequence", pa.bool_()), ("time_diff_s", pa.float32()),
-    ("similarity", pa.float32()), ("posecode_difference", pa.int32()), ("instructions", pa.list_(pa.string())),
-    ("paircodes", pa.list_(POSECODE)), ("pose_a", _VEC3), ("pose_b", _VEC3),
+    ("rotation_change", pa.float32()), ("similarity", pa.float32()), ("posecode_difference", pa.int32()),
+    ("instructions", pa.list_(pa.string())), ("paircodes", pa.list_(POSECODE)), ("pose_a", _VEC3), ("pose_b", _VEC3),
 ]), {})
 FIX_COLUMNS_HELP = {
     "pair_id": "unique pair id (split-number; in-sequence pairs first)", "split": "train or val",
@@ -78,6 +80,9 @@ FIX_COLUMNS_HELP = {
     "id_a": "BEDLAM-Script id of pose A (start)", "id_b": "BEDLAM-Script id of pose B (target)",
     "same_subject": "A and B show the same person", "in_sequence": "A and B come from the same sequence",
     "time_diff_s": "time of B minus time of A (s); null out of sequence",
+    "rotation_change": "degrees the whole body turns about the vertical from A to B (+ = to the left; past about "
+                       "20 degrees a turn sentence starts the instructions); null out of sequence or when the "
+                       "poses' un-normalised roots are unknown",
     "similarity": "semantic similarity of A and B used for mining (cosine)",
     "posecode_difference": "number of posecode categories that differ between A and B",
     "instructions": "up to 3 instructions from A to B (normal, simplified, normal); empty ones dropped",

@@ -19,10 +19,13 @@ from .common import MIN_VISIBILITY_OPTION, ToolkitCommand, pose_file_options
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same instructions.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json adds the measured paircodes and the statements each text was written from.")
+@click.option("--with-rotation", is_flag=True,
+              help="Start with the whole-body turn about the vertical from A's root to B's (parameter files in one "
+                   "world frame, e.g. two frames of a motion).")
 @MIN_VISIBILITY_OPTION
 @pose_file_options
-def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, min_visibility, skeleton, up, model_dir, model_type,
-            no_contacts):
+def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, with_rotation, min_visibility, skeleton, up,
+            model_dir, model_type, no_contacts):
     """Say how to go from the pose in FILE_A (start) to the pose in FILE_B (target); pose files or photos
     ("how to go from the pose in photo A to the pose in photo B").
 
@@ -38,7 +41,7 @@ def compare(file_a, file_b, frame_a, frame_b, n_texts, seed, fmt, min_visibility
             for path, frame in ((file_a, frame_a), (file_b, frame_b)))
     pair_id = f"{Path(file_a).name}:{frame_a}->{Path(file_b).name}:{frame_b}"  # the same words from any folder
     result = compare_batches(a, b, body, pair_ids=[pair_id], seed=seed,
-                             texts=n_texts, contacts=not no_contacts)
+                             texts=n_texts, contacts=not no_contacts, turn=with_rotation)
     if fmt == "text":
         if not any(result.texts[0]):
             click.echo("no difference to describe: the two poses are the same in every paircode")

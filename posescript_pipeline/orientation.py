@@ -15,6 +15,11 @@ UP_CONVERSIONS = {"y": np.eye(3), "z": Z_UP_TO_Y_UP, "-y": Y_DOWN_TO_Y_UP}
 """Input vertical axis -> rotation into the y-up frame (proper rotations: a body is never mirrored)."""
 
 
+def y_up_root(root_rotvec, up="y"):
+    """Root rotations (N, 3) axis-angle of a frame whose vertical is `up`, in the y-up frame (heading kept)."""
+    return matrix_to_axis_angle(UP_CONVERSIONS[up] @ axis_angle_to_matrix(np.asarray(root_rotvec, np.float64)))
+
+
 def hip_yaw(joints):
     """Yaw (N,) about y that brings the hip line (right_hip -> left_hip, on XZ) onto +x."""
     hips = joints[:, JOINT_INDEX["left_hip"]] - joints[:, JOINT_INDEX["right_hip"]]

@@ -41,7 +41,8 @@ def tiny_rows(split: str, n: int, subjects: int, seed: int) -> pa.Table:
     columns = {"id": [f"tiny/{split}/{i}" for i in range(n)], "split": [split] * n, "source": ["tiny"] * n,
                "selection_rank": np.arange(n, dtype=np.int32), "subject_id": subject, "sequence_id": subject,
                "frame": np.zeros(n, np.int32), "time_s": np.zeros(n, np.float32), "pose": shards.vectors(pose),
-               "joints": shards.vectors(np.zeros((n, 52, 3))), "betas": [[0.0]] * n, "body_model": ["anny"] * n,
+               "world_root": [None] * n, "joints": shards.vectors(np.zeros((n, 52, 3))), "betas": [[0.0]] * n,
+               "body_model": ["anny"] * n,
                "sex": [""] * n, "image": images, "crop_box": [[0, 0, 18, 24]] * n, "captions": captions, "posecodes": [[]] * n,
                "contacts": [[]] * n}
     return pa.table(columns, schema=shards.SCRIPT_SCHEMA)

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from posescript_pipeline.body import canonical, create
+from posescript_pipeline.orientation import y_up_root
 
 from ..images import encode
 from ..pose_files import InputError, PoseFile, amass_rotations, read_betas, read_sex
@@ -130,6 +131,7 @@ class AmassSource(Source):
                 "time_s": (frames / rate).astype(np.float32), "pose": pose.astype(np.float32),
                 "betas": np.repeat(b[None], n, axis=0), "joints": joints.astype(np.float32),
                 "model_type": np.full(n, model_type), "sex": np.full(n, sex, dtype="<U6"),
+                "world_root": y_up_root(rotations[:, 0], up="z").astype(np.float32),
             })
         cat = lambda key, empty: np.concatenate([p[key] for p in parts]) if parts else empty  # noqa: E731
         return Candidates(
@@ -139,6 +141,7 @@ class AmassSource(Source):
             betas=cat("betas", np.zeros((0, N_BETAS), np.float32)),
             joints=cat("joints", np.zeros((0, 52, 3), np.float32)),
             body_model="anny" if self.model_dir is None else "smplx", sex=cat("sex", np.array([], dtype="<U6")),
+            world_root=cat("world_root", np.zeros((0, 3), np.float32)),
             extra={"model_type": cat("model_type", np.array([], dtype=str))}, rejects=rejects)
 
     # ------------------------------------------------------------ renders

@@ -28,6 +28,8 @@ class Candidates:
     joints: np.ndarray       # (N, 52, 3) float32 canonical joints (y up, hips along +x, pelvis at origin)
     body_model: str          # "anny" or "smplx"
     sex: np.ndarray | None = None  # (N,) "male", "female" or "" (unknown): the captions' gendered words follow it
+    world_root: np.ndarray | None = None  # (N, 3) float32 axis-angle root before orientation normalisation (y up,
+    # the sequence's own frame: the whole-body turn between two frames of a sequence); None when unknown
     extra: dict = field(default_factory=dict)    # per-row arrays a source needs to make images
     rejects: list = field(default_factory=list)  # [{"id": ..., "reason": ...}] records that could not be read
 
@@ -43,7 +45,8 @@ class Candidates:
         rows = np.asarray(rows)
         return Candidates(self.ids[rows], self.subject_id[rows], self.sequence_id[rows], self.frame[rows],
                           self.time_s[rows], self.pose[rows], self.betas[rows], self.joints[rows], self.body_model,
-                          sex=self.sex[rows], extra={k: v[rows] for k, v in self.extra.items()})
+                          sex=self.sex[rows], world_root=None if self.world_root is None else self.world_root[rows],
+                          extra={k: v[rows] for k, v in self.extra.items()})
 
 
 @dataclass

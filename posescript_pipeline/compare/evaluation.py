@@ -25,10 +25,11 @@ from ..posecodes.operators import OPERATORS
 from ..posecodes.touch import touch_records
 from ..posecodes.working_set import INDEX, WORKING_JOINTS, working_joints
 from ..random_streams import uniform
-from .paircodes import (ABSOLUTE_POSECODES, ABSOLUTE_SUPER_POSECODES, BASE_KIND, PAIR, PAIR_KINDS, PAIRCODE_INDEX,
-                        PAIRCODES, POSITION_KINDS, SUPER_PAIRCODES)
+from ..rotations import AXES, axis_angle_to_matrix, matrix_to_axis_angle
+from .paircodes import (ABSOLUTE_POSECODES, ABSOLUTE_SUPER_POSECODES, BASE_KIND, GLOBAL_ROTATION, PAIR, PAIR_KINDS,
+                        PAIRCODE_INDEX, PAIRCODES, POSITION_KINDS, SUPER_PAIRCODES)
 
-PAIR_NOISE_STREAM = 11
+PAIR_NOISE_STREAM, ROTATION_NOISE_STREAM = 11, 12
 # Pose A and pose B posecodes of a pair draw from keys derived from the pair key.
 KEY_A, KEY_B = np.uint64(0x5A5A5A5A5A5A5A5A), np.uint64(0x3C3C3C3C3C3C3C3C)
 ABSOLUTE = Catalogue(ABSOLUTE_POSECODES, ABSOLUTE_SUPER_POSECODES)
@@ -202,6 +203,28 @@ def select_pair_records(c: PairCategorised, seed: int, keys: np.ndarray, text: i
     pairs = select_records(c.pairs, seed, keys, text, random_skip, catalogue=catalogue)
     pose_b = select_records(c.pose_b, seed, _derived(keys, KEY_B), text, random_skip, catalogue=ABSOLUTE)
     return pairs, pose_b
+
+
+def rotation_change(root_a, root_b) -> np.ndarray:
+    """(P,) degrees the body turns about the vertical from A to B, + = to the left (spec A.11.1): the vertical
+    component of the rotation vector of root_b root_a^-1. root_a, root_b: (P, 3) axis-angle of the roots in one
+    y-up frame, *before* orientation normalisation (which removes the turn); comparable within a sequence."""
+    a, b = (axis_angle_to_matrix(np.asarray(r, np.float64)) for r in (root_a, root_b))
+    return np.degrees(matrix_to_axis_angle(b @ a.swapaxes(-1, -2))[..., AXES["y"]])
+
+
+def rotation_bins(change) -> list[str | None]:
+    """The `GLOBAL_ROTATION` category of each turn (degrees), None where unknown (NaN) or "ignored"."""
+    change = np.asarray(change, np.float64)
+    index = (change[:, None] > np.asarray(GLOBAL_ROTATION.thresholds)).sum(-1)
+    names = [GLOBAL_ROTATION.categories[i] for i in index]
+    return [None if np.isnan(v) or name == IGNORED else name for v, name in zip(change, names)]
+
+
+def rotation_categories(change, seed: int, keys: np.ndarray, text: int) -> list[str | None]:
+    """Per pair, one text's turn category: the change plus that text's noise, binned (`rotation_bins`)."""
+    jitter = uniform(seed, keys, text, ROTATION_NOISE_STREAM, 1)[:, 0] * 2 - 1
+    return rotation_bins(np.asarray(change, np.float64) + jitter * GLOBAL_ROTATION.noise)
 
 
 def new_contacts(contacts_a, contacts_b) -> list[list[tuple]]:

@@ -13,9 +13,9 @@ from random import Random
 from ..aggregation import (InterpretationGroup, SubjectGroup, entity_merge, group_records, merge_pairs, order_items,
                            symmetry_merge, vary_sides)
 from ..captions.realisation import Context, fill, finish, relation, second_part_text
-from ..posecodes.kinds import TOUCH
+from ..posecodes.kinds import IGNORED, TOUCH
 from ..posecodes.record import BOTH, SIDES, Record
-from .paircodes import PAIR, STRAIGHTEN, pair_interpretations
+from .paircodes import GLOBAL_ROTATION, PAIR, STRAIGHTEN, pair_interpretations
 _PAIR_INTERPS = pair_interpretations()
 DISTANCE_INTERPS = frozenset(i for i, (kind, _, _) in _PAIR_INTERPS.items() if kind == "pair_distance")
 # Codes without a body-part subject in the text: the whole body (incline) and the head (rotation).
@@ -207,6 +207,16 @@ def instruction(records, rng: Random, options: InstructionOptions) -> str:
     return write_instruction(order_items(aggregate_instructions(records, rng, options), rng), rng, options)
 
 
+def with_rotation(text: str, category: str | None, rng: Random) -> str:
+    """The instruction with the whole-body turn sentence of a `GLOBAL_ROTATION` category before it (spec
+    A.11.3); unchanged for None. The template is drawn after the instruction's own choices."""
+    if category is None:
+        return text
+    verb, rest = _TEMPLATE.match(rng.choice(ROTATION_TEMPLATES[category])).groups()
+    sentence = f"{verb} {rest}".strip()
+    return f"{sentence[0].upper()}{sentence[1:]}. {text}".rstrip()
+
+
 # --- templates: "<verb> rest", {s} the subject, {o} the second part. Joint-less templates have no {s}.
 def _p(name):
     return PAIR + name
@@ -288,6 +298,24 @@ TWO_PART_TEMPLATES = {
 }
 
 
+# The whole-body turn (spec A.11), by `GLOBAL_ROTATION` category: joint-less, never a gerund.
+ROTATION_TEMPLATES = {
+    "around": ["<turn> around", "<turn> to face the opposite direction", "<make> a half turn"],
+    "around to the right": ["<turn> around to the right", "<make> a half turn to the right",
+                            "<turn> right until you face the other way"],
+    "a quarter to the right": ["<turn> a quarter to the right", "<make> a quarter turn to the right",
+                               "<rotate> your whole body 90 degrees to the right"],
+    "slightly more to the right": ["<turn> slightly to the right", "<rotate> your body a bit to the right",
+                                   "<turn> a little more to the right"],
+    "slightly more to the left": ["<turn> slightly to the left", "<rotate> your body a bit to the left",
+                                  "<turn> a little more to the left"],
+    "a quarter to the left": ["<turn> a quarter to the left", "<make> a quarter turn to the left",
+                              "<rotate> your whole body 90 degrees to the left"],
+    "around to the left": ["<turn> around to the left", "<make> a half turn to the left",
+                           "<turn> left until you face the other way"],
+}
+
+
 def _check_templates():
     for interp in _PAIR_INTERPS:
         if _PAIR_INTERPS[interp][0] != "pair_distance" or interp in ONE_PART_TEMPLATES:
@@ -295,6 +323,8 @@ def _check_templates():
     for pool in (*ONE_PART_TEMPLATES.values(), *TWO_PART_TEMPLATES.values()):
         assert all(_TEMPLATE.match(t) for t in pool)
         assert len({"{s}" in t for t in pool}) == 1, pool  # a pool is joint-less or not, as a whole
+    assert set(ROTATION_TEMPLATES) == set(GLOBAL_ROTATION.categories) - {IGNORED}
+    assert all(_TEMPLATE.match(t) and "{" not in t for pool in ROTATION_TEMPLATES.values() for t in pool)
 
 
 _check_templates()

@@ -50,6 +50,13 @@ PAIR_KINDS: dict[str, Kind] = {k.name: k for k in (
     _kind("pair_relativeRotX", ("incline forward more", IGNORED, "incline backward more"), (-30, 30), 5, True),
     _five("pair_relativeRotY", "turn left", "turn right", (-30, -15, 15, 30), 5, True, slight_after=True),
 )}
+# The turn of the whole body about the vertical from A to B (spec A.11): not a paircode (no record, no
+# aggregation) but one sentence put before the instruction. Value = the root's rotation change in degrees,
+# + = turning left; "around" is both ends (a half turn either way).
+GLOBAL_ROTATION = _kind("global_rotation", ("around", "around to the right", "a quarter to the right",
+                                            "slightly more to the right", IGNORED, "slightly more to the left",
+                                            "a quarter to the left", "around to the left", "around"),
+                        (-150, -120, -60, -20, 20, 60, 120, 150), 10)
 # The single-pose kind each paircode kind differences (relativePos: the same joint in both poses).
 BASE_KIND = {name: name[len("pair_"):] for name in PAIR_KINDS}
 POSITION_KINDS = ("pair_relativePosX", "pair_relativePosY", "pair_relativePosZ")

@@ -32,6 +32,7 @@ class PersonFrames:
     sequence: list = field(default_factory=list)
     frame: list = field(default_factory=list)
     pose: list = field(default_factory=list)        # (52, 3) normalised root
+    world_root: list = field(default_factory=list)  # (3,) the motion's root before normalisation (y up)
     joints: list = field(default_factory=list)      # (52, 3) canonical
     betas: list = field(default_factory=list)
     sex: list = field(default_factory=list)         # the motion file's gender as captions say it
@@ -192,6 +193,7 @@ class BedlamSource(Source):
             out.sequence.append(f"{shot.scene.folder}/{shot.seq}/p{k}")
             out.frame.append(int(f))
             out.pose.append(pose[t])
+            out.world_root.append(rot[t, 0])
             out.joints.append(joints[t])
             out.betas.append(betas)
             out.sex.append(SEX_WORDS[gender])
@@ -282,6 +284,7 @@ class BedlamSource(Source):
             joints=pick(out.joints, np.float32).reshape(n, 52, 3),
             body_model="anny" if self.model_dir is None else "smplx",
             sex=pick(out.sex, "<U6") if n else np.array([], dtype="<U6"),
+            world_root=pick(out.world_root, np.float32).reshape(n, 3),
             extra={
                 "image": pick(out.image, str) if n else np.array([], dtype=str),
                 "box": pick(out.box, np.int32).reshape(n, 4),

@@ -87,9 +87,13 @@ def animate(name, n, times, rng):
 
 
 def finish(euler, chunk=8192):
-    """Left-convention Euler degrees (N, 52, 3) -> (pose (N, 52, 3) with normalised root, canonical joints)."""
+    """Left-convention Euler degrees (N, 52, 3) -> (pose (N, 52, 3) with normalised root, canonical joints, the
+    roots before normalisation (N, 3))."""
     pose = np.empty(euler.shape, np.float32)
     joints = np.empty(euler.shape, np.float32)
+    world_root = np.empty((len(euler), 3), np.float32)
     for start in range(0, len(euler), chunk):  # chunks keep the arrays in cache
-        joints[start:start + chunk], pose[start:start + chunk] = canonical(to_rotvecs(euler[start:start + chunk]))
-    return pose, joints
+        rotvecs = to_rotvecs(euler[start:start + chunk])
+        world_root[start:start + chunk] = rotvecs[:, 0]
+        joints[start:start + chunk], pose[start:start + chunk] = canonical(rotvecs)
+    return pose, joints, world_root

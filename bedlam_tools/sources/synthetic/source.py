@@ -67,7 +67,7 @@ class SyntheticSource(Source):
             if len(rows):
                 rng = np.random.default_rng([self.seed, SEQUENCE_STREAM, SPLITS.index(split), a])
                 euler[rows] = animate(name, len(rows), times, rng)
-        pose, joints = finish(euler.reshape(-1, NUM_JOINTS, 3))
+        pose, joints, world_root = finish(euler.reshape(-1, NUM_JOINTS, 3))
         subject = np.array([s for s, _, _ in plan]).repeat(self.n_frames)
         sequence = np.array([q for _, q, _ in plan]).repeat(self.n_frames)
         frame = np.tile(np.arange(self.n_frames, dtype=np.int32), len(plan))
@@ -79,7 +79,8 @@ class SyntheticSource(Source):
         return Candidates(ids=ids, subject_id=subject_id, sequence_id=sequence_id, frame=frame,
                           time_s=(frame / self.fps).astype(np.float32), pose=pose,
                           betas=self.phenotypes[subject], joints=joints, body_model="anny",
-                          sex=sex_of(self.phenotypes[subject]), extra={"activity": names.repeat(self.n_frames)})
+                          sex=sex_of(self.phenotypes[subject]), world_root=world_root,
+                          extra={"activity": names.repeat(self.n_frames)})
 
     # ------------------------------------------------------------ images
 

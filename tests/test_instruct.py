@@ -60,6 +60,19 @@ def test_decoding_respects_the_minimum_length_and_the_word_budget():
     assert [len(row) for row in generated] == [8, 8, 8]  # max_tokens counts the <bos>
 
 
+def test_cached_decoding_steps_give_the_full_forward_logits():
+    vocabulary = Vocabulary.build(TEXTS)
+    model = tiny_generator(vocabulary, layers=2, dropout=0.1).eval()
+    ids, _ = map(torch.from_numpy, vocabulary.encode(TEXTS[:3], 40))
+    a, b = torch.randn(3, 8), torch.randn(3, 8)
+    with torch.no_grad():
+        memory = model.memory(a, b)
+        full = model.logits(memory, ids[:, :6])  # no padding in these 6
+        cache = []
+        stepped = torch.stack([model.step(memory, ids[:, t], cache) for t in range(6)], 1)
+    assert torch.allclose(full, stepped, atol=1e-5)
+
+
 def test_tirg_starts_as_gated_main_plus_residual():
     fusion = TIRG(4).eval()
     main, modifier = torch.randn(5, 4), torch.randn(5, 4)

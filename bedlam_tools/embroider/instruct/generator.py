@@ -64,16 +64,34 @@ class InstructionGenerator(nn.Module):
         logits = self.logits(self.memory(a, b), ids[:, :-1])
         return F.cross_entropy(logits.flatten(0, 1), ids[:, 1:].flatten(), ignore_index=PAD)
 
+    def step(self, memory: torch.Tensor, word: torch.Tensor, cache: list[torch.Tensor]) -> torch.Tensor:
+        """Next-word logits (B, V) after one more word (B,), given `cache`, each layer's inputs at the previous
+        positions (extended in place): the last position of `logits` in eval mode, without recomputing the prefix."""
+        position = cache[0].shape[1] if cache else 0
+        x = self.embed(word)[:, None] * self.embed.embedding_dim ** 0.5 + self.positions[position]
+        for k, layer in enumerate(self.decoder.layers):
+            if len(cache) <= k:
+                cache.append(x)
+            else:
+                cache[k] = torch.cat([cache[k], x], 1)
+            x = layer.norm1(x + layer.self_attn(x, cache[k], cache[k], need_weights=False)[0])
+            x = layer.norm2(x + layer.multihead_attn(x, memory, memory, need_weights=False)[0])
+            x = layer.norm3(x + layer.linear2(layer.activation(layer.linear1(x))))
+        return self.output(x[:, 0])
+
     @torch.no_grad()
     def generate(self, a: torch.Tensor, b: torch.Tensor) -> tuple[list[list[int]], torch.Tensor]:
-        """Greedy decoding from <bos>: (word ids of each text without markers, mean log-probability per word).
-        <eos> is forbidden before `min_tokens` words; <pad>, <bos> and <unk> are never produced."""
+        """Greedy decoding from <bos> (eval mode): (word ids of each text without markers, mean log-probability
+        per word). <eos> is forbidden before `min_tokens` words; <pad>, <bos> and <unk> are never produced."""
+        if self.training:
+            raise RuntimeError("generate() decodes in eval mode only (no dropout in the cached steps)")
         memory = self.memory(a, b)
-        ids = torch.full((len(a), 1), BOS, dtype=torch.long, device=a.device)
+        word = torch.full((len(a),), BOS, dtype=torch.long, device=a.device)
         done = torch.zeros(len(a), dtype=torch.bool, device=a.device)
         score, lengths = torch.zeros(len(a), device=a.device), torch.zeros(len(a), device=a.device)
+        cache, words = [], []
         for step in range(self.config.max_tokens - 1):
-            logprobs = self.logits(memory, ids)[:, -1].log_softmax(-1)
+            logprobs = self.step(memory, word, cache).log_softmax(-1)
             logprobs[:, [PAD, BOS, UNK]] = -torch.inf
             if step < self.config.min_tokens:
                 logprobs[:, EOS] = -torch.inf
@@ -81,11 +99,11 @@ class InstructionGenerator(nn.Module):
             word = torch.where(done, PAD, word)
             score += torch.where(done, 0.0, best)
             lengths += (~done).float()
-            ids = torch.cat([ids, word[:, None]], 1)
+            words.append(word)
             done |= word == EOS
             if done.all():
                 break
-        texts = [[w for w in row[1:] if w not in (PAD, EOS)] for row in ids.tolist()]
+        texts = [[w for w in row if w not in (PAD, EOS)] for row in torch.stack(words, 1).tolist()]
         return texts, score / lengths
 
 

@@ -44,7 +44,7 @@ class GeneratorConfig(Checked):
 @dataclass
 class PairTextConfig(Checked):
     """Pose pair (A, B) <-> instruction retrieval (spec 8.3), trained on BEDLAM-Fix train pairs."""
-    pose_width: int = 128
+    pose_width: int = 128  # hidden width of the pair branch (2x in its first layer)
     text_width: int = 128
     text_layers: int = 2
     text_heads: int = 4

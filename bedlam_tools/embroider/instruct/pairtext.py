@@ -1,6 +1,10 @@
 """PairText (spec 8.3): pose pair (A, B) <-> instruction retrieval, trained on the BEDLAM-Fix train pairs; it
-scores generated instructions (R-precision). Independent of the models it judges: its own pose trunk on the
+scores generated instructions (R-precision). Independent of the models it judges: its own pair branch on the
 pairs' raw 22 body rotations and its own text encoder over the instructions' words.
+
+Pair branch (a compact substitute for the published PoseText trunks on A and B, which need far more pairs):
+the rotation matrices of A and B, their joints by forward kinematics and the joint displacement B - A, through
+an MLP; the instructions mostly say where body parts move, which the displacement gives directly.
 
 Folder: `config.json`, `vocabulary.json`, `pairtext.pt`, `train.json` (losses, times).
 """
@@ -11,11 +15,14 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from posescript_pipeline.skeleton import NUM_BODY_JOINTS
+
 from .. import EmbroiderError
 from ..config import EncoderConfig
 from ..data import Vocabulary
-from ..encoders import TextEncoder, pose_trunk
+from ..encoders import TextEncoder
 from ..fitting import fit
+from ..geometry import Skeleton, axis_angle_to_matrix
 from ..losses import sym_info_nce
 from ..runs import device
 from ..timing import Stopwatch
@@ -27,24 +34,32 @@ from .train import TEXTS, instruction_ids
 CHUNK = 256
 
 
+PAIR_WIDTH = NUM_BODY_JOINTS * (2 * 9 + 3 * 3)
+"""Pair features: rotation matrices of A and B, joints of A and B, joint displacement B - A."""
+
+
 class PairText(nn.Module):
-    """Pairs: shared pose trunk on A and B (L2n), concatenated -> 3 Linear + LeakyReLU -> L2n.
+    """Pairs: [rotations A, B; joints A, B, B - A] -> BatchNorm, 3 Linear with LeakyReLU between -> L2n.
     Texts: word embeddings -> transformer encoder -> masked mean -> L2n. Learnable temperature (init 10)."""
 
     def __init__(self, config: PairTextConfig, vocabulary_size: int):
         super().__init__()
         w, d = config.pose_width, config.text_width
-        self.pose = pose_trunk(w)
-        self.pair = nn.Sequential(nn.Linear(2 * w, 2 * w), nn.LeakyReLU(), nn.Linear(2 * w, d), nn.LeakyReLU(),
-                                  nn.Linear(d, d), nn.LeakyReLU())
+        self.skeleton = Skeleton()
+        self.pair = nn.Sequential(nn.BatchNorm1d(PAIR_WIDTH), nn.Linear(PAIR_WIDTH, 2 * w), nn.LeakyReLU(),
+                                  nn.Linear(2 * w, d), nn.LeakyReLU(), nn.Linear(d, d))
         self.text = TextEncoder(EncoderConfig(text_width=d, text_layers=config.text_layers,
                                               text_heads=config.text_heads, max_tokens=config.max_tokens),
                                 vocabulary_size)
         self.temperature = nn.Parameter(torch.tensor(10.0))
 
     def pairs(self, poses_a: torch.Tensor, poses_b: torch.Tensor) -> torch.Tensor:
-        a, b = (F.normalize(self.pose(p), dim=-1) for p in (poses_a, poses_b))
-        return F.normalize(self.pair(torch.cat([a, b], -1)), dim=-1)
+        """(B, 22, 3) axis-angle poses A and B -> (B, D) L2-normalised pair embeddings."""
+        rotations = [axis_angle_to_matrix(p) for p in (poses_a, poses_b)]
+        joints = [self.skeleton(r) for r in rotations]
+        x = torch.cat([r.flatten(1) for r in rotations] + [j.flatten(1) for j in joints]
+                      + [(joints[1] - joints[0]).flatten(1)], -1)
+        return F.normalize(self.pair(x), dim=-1)
 
     def texts(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         return F.normalize(self.text(ids, lengths), dim=-1)

@@ -113,3 +113,11 @@ def evaluate(runs, data_dir, split, checkpoint):
     click.echo(f"retrieval on {split} ({items:,} items, caption 0), mean of R@1/5/10 per task:\n")
     click.echo(summary_table(results) + "\n")
     click.echo(recall_table(results))
+
+
+from .embroider_instruct import instruct, instruct_eval, instruct_train, pairtext_train  # noqa: E402
+
+main.add_command(instruct_train)
+main.add_command(instruct)
+main.add_command(pairtext_train)
+main.add_command(instruct_eval)

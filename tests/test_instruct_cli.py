@@ -35,7 +35,7 @@ def tiny_pairs(script: pa.Table, split: str, steps: tuple[int, ...]) -> pa.Table
     m = len(chosen)
     columns = {"pair_id": [f"{split}-{k:06d}" for k in range(m)], "split": [split] * m,
                "pair_type": ["out-other-subject"] * m, "id_a": [ids[i] for i in a], "id_b": [ids[i] for i in b],
-               "same_subject": [False] * m, "in_sequence": [False] * m, "time_diff_s": [None] * m,
+               "same_subject": [False] * m, "in_sequence": [False] * m, "time_diff_s": [None] * m, "rotation_change": [None] * m,
                "similarity": [0.8] * m, "posecode_difference": [25] * m,
                "instructions": [instructions(poses[i], poses[j]) for i, j in chosen], "paircodes": [[]] * m,
                "pose_a": shards.vectors(poses[a]), "pose_b": shards.vectors(poses[b])}

@@ -113,3 +113,10 @@ def evaluate(runs, data_dir, split, checkpoint):
     click.echo(f"retrieval on {split} ({items:,} items, caption 0), mean of R@1/5/10 per task:\n")
     click.echo(summary_table(results) + "\n")
     click.echo(recall_table(results))
+
+
+from .embroider_pose import estimate as _estimate, pose_eval as _pose_eval, pose_train as _pose_train  # noqa: E402
+
+main.add_command(_pose_train)
+main.add_command(_estimate)
+main.add_command(_pose_eval)

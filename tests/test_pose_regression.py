@@ -179,3 +179,17 @@ def test_loaded_head_matches_the_saved_config(heads):
 def test_user_errors_are_one_line(args, message, data, tmp_path):  # noqa: F811
     result = invoke(*[a.format(data=data, tmp=tmp_path) for a in args])
     assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_a_pose_file_keeps_the_estimated_phenotypes_and_their_sex(tmp_path):
+    from bedlam_tools.embroider.regression.estimate import write_pose_file
+
+    pose = random_poses(1, seed=4)[0].astype(np.float32)
+    write_pose_file(tmp_path / "p.npz", pose, np.array([0.9, 0.5, 0.5, 0.5, 0.5, 1.2]))
+    batch = load_poses(tmp_path / "p.npz")
+    assert batch.sex == "female"
+    np.testing.assert_allclose(batch.rotations[0, 1:22], pose[1:], atol=1e-6)  # the root is canonicalised
+    with np.load(tmp_path / "p.npz") as saved:
+        np.testing.assert_allclose(saved["anny_phenotypes"], [[0.9, 0.5, 0.5, 0.5, 0.5, 1.0]], atol=1e-6)
+    with pytest.raises(UserError, match="written as .npz"):
+        write_pose_file(tmp_path / "p.pkl", pose)

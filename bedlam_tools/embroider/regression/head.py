@@ -23,8 +23,8 @@ class RegressionHead(nn.Module):
 
     Pose: `iterations` times, state += MLP(concat(z, state)) with MLP = Linear -> Dropout -> LeakyReLU ->
     Linear -> Dropout -> LeakyReLU -> Linear (Xavier, gain 0.01), starting from the learnable mean pose; the
-    6D state is turned into rotations by Gram-Schmidt. Shape: Linear -> ReLU -> Linear, its bias starting at
-    the mean training shape.
+    6D state is turned into rotations by Gram-Schmidt. Shape: Linear -> ReLU -> Linear, starting at the mean
+    training shape (zero last weights, the mean as bias): a head that never learns shape gives the mean.
     """
 
     def __init__(self, width: int, shape_width: int, hidden: int = 1024, iterations: int = 3, dropout: float = 0.5,
@@ -39,6 +39,7 @@ class RegressionHead(nn.Module):
         self.step = nn.Sequential(nn.Linear(width + POSE_WIDTH, hidden), nn.Dropout(dropout), nn.LeakyReLU(),
                                   nn.Linear(hidden, hidden), nn.Dropout(dropout), nn.LeakyReLU(), last)
         self.shape = nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, shape_width))
+        nn.init.zeros_(self.shape[-1].weight)
         if mean_shape is not None:
             with torch.no_grad():
                 self.shape[-1].bias.copy_(torch.as_tensor(mean_shape, dtype=torch.float32))

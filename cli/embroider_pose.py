@@ -97,7 +97,8 @@ def pose_eval(heads, data_dir, split, checkpoint, picture, picture_items):
     if results["paired"]:
         p = results["paired"]
         click.echo(f"\nimage - image+text PA-MPJPE: {p['mean_mm']:+.2f} mm (standard error {p['stderr_mm']:.2f}); "
-                   f"image+text better on {100 * p['b_better_share']:.0f}% of items")
+                   f"image+text better on {100 * p['b_better_share']:.0f}% of items; by quartile of the image error "
+                   f"(easiest first): " + ", ".join(f"{g:+.1f}" for g in p["mean_mm_by_quartile_of_a"]) + " mm")
     if picture:
         from bedlam_tools.embroider.regression.pictures import side_by_side
         from bedlam_tools.render import save_picture

@@ -145,12 +145,15 @@ def evaluate_heads(heads_dir: Path, data_dir: Path, split: str = "val", which: s
 
 
 def paired(rows: dict, a: str = "image", b: str = "image+text") -> dict | None:
-    """PA-MPJPE of `a` minus `b` per item: mean, standard error and share of items where `b` is better."""
+    """PA-MPJPE of `a` minus `b` per item: mean, standard error, share of items where `b` is better, and the mean
+    in each quartile of `a`'s error (easiest first: where the image is ambiguous, does the text help more?)."""
     if a not in rows or b not in rows:
         return None
     diff = rows[a]["PA-MPJPE"] - rows[b]["PA-MPJPE"]
+    quartile = np.digitize(rows[a]["PA-MPJPE"], np.quantile(rows[a]["PA-MPJPE"], [0.25, 0.5, 0.75]))
     return {"compared": f"{a} - {b}", "mean_mm": float(diff.mean()),
-            "stderr_mm": float(diff.std(ddof=1) / np.sqrt(len(diff))), "b_better_share": float((diff > 0).mean())}
+            "stderr_mm": float(diff.std(ddof=1) / np.sqrt(len(diff))), "b_better_share": float((diff > 0).mean()),
+            "mean_mm_by_quartile_of_a": [float(diff[quartile == q].mean()) for q in range(4)]}
 
 
 def results_table(results: dict) -> str:

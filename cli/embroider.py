@@ -121,3 +121,9 @@ main.add_command(instruct_train)
 main.add_command(instruct)
 main.add_command(pairtext_train)
 main.add_command(instruct_eval)
+
+from .embroider_pose import estimate as _estimate, pose_eval as _pose_eval, pose_train as _pose_train  # noqa: E402
+
+main.add_command(_pose_train)
+main.add_command(_estimate)
+main.add_command(_pose_eval)

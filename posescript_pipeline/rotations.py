@@ -149,3 +149,20 @@ def rotation_about_y(angle):
 def rotation_about_z(angle):
     """(...) angles in radians -> (..., 3, 3) rotations about the z axis."""
     return _about(2, angle)
+
+
+def matrix_to_6d(matrix):
+    """(..., 3, 3) rotation matrices -> (..., 6): their first two columns, concatenated (column 0, then column 1);
+    `bedlam_tools.embroider.geometry.matrix_from_6d` inverts it by Gram-Schmidt."""
+    m = _float(matrix)
+    return np.concatenate([m[..., :, 0], m[..., :, 1]], axis=-1)
+
+
+def mean_rotation(matrices, axis=0):
+    """The chordal L2 mean of rotation matrices (..., 3, 3) along `axis`: their arithmetic mean projected back
+    onto the rotations (SVD, determinant +1)."""
+    mean = _float(matrices).mean(axis=axis)
+    u, _, vt = np.linalg.svd(mean)
+    fix = np.ones(mean.shape[:-1], mean.dtype)
+    fix[..., -1] = np.sign(np.linalg.det(u @ vt))
+    return (u * fix[..., None, :]) @ vt

@@ -19,7 +19,7 @@ from .evaluate import inputs, retrieval
 from .features import FrozenEncoders, split_features
 from .fitting import cosine_decay
 from .model import build_model
-from .runs import checkpoint_path, device
+from .runs import checkpoint_path, device, load_training_state, save_training_state
 from .timing import Stopwatch
 
 
@@ -57,23 +57,10 @@ class Trainer:
         self.epoch, self.best = 0, -1.0
 
     def save(self, which: str):
-        state = {"model": self.model.state_dict(), "optimiser": self.optimiser.state_dict(),
-                 "scheduler": self.scheduler.state_dict(), "epoch": self.epoch, "best": self.best,
-                 "rng": torch.get_rng_state(),
-                 "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []}
-        path = checkpoint_path(self.run_dir, which)
-        torch.save(state, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").replace(path)
+        save_training_state(checkpoint_path(self.run_dir, which), self.model, self.optimiser, self.epoch, self.best, scheduler=self.scheduler)
 
     def resume(self):
-        state = torch.load(checkpoint_path(self.run_dir, "last"), map_location=device(), weights_only=True)
-        self.model.load_state_dict(state["model"])
-        self.optimiser.load_state_dict(state["optimiser"])
-        self.scheduler.load_state_dict(state["scheduler"])
-        self.epoch, self.best = state["epoch"], state["best"]
-        torch.set_rng_state(state["rng"].cpu())
-        if state["cuda_rng"]:
-            torch.cuda.set_rng_state_all([s.cpu() for s in state["cuda_rng"]])
+        self.epoch, self.best = load_training_state(checkpoint_path(self.run_dir, "last"), self.model, self.optimiser, scheduler=self.scheduler)
 
     def train_epoch(self) -> float:
         """One pass over the fitting items in an order (and caption choice) fixed by (seed, epoch)."""

@@ -16,7 +16,7 @@ from tqdm import tqdm
 from .. import EmbroiderError
 from ..data import Vocabulary, holdout_by_subject
 from ..fitting import batches, cosine_decay
-from ..runs import checkpoint_path, device, load_config
+from ..runs import checkpoint_path, device, load_config, load_training_state, save_training_state
 from ..timing import Stopwatch
 from . import config as settings
 from .config import GeneratorConfig
@@ -126,20 +126,10 @@ class GeneratorTrainer:
         return sum(losses) / (TEXTS * len(held))
 
     def save(self, which: str):
-        state = {"model": self.model.state_dict(), "optimiser": self.optimiser.state_dict(),
-                 "scheduler": self.scheduler.state_dict(), "epoch": self.epoch, "best": self.best,
-                 "rng": torch.get_rng_state()}
-        path = checkpoint_path(self.folder, which)
-        torch.save(state, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").replace(path)
+        save_training_state(checkpoint_path(self.folder, which), self.model, self.optimiser, self.epoch, self.best, scheduler=self.scheduler)
 
     def resume(self):
-        state = torch.load(checkpoint_path(self.folder, "last"), map_location=device(), weights_only=True)
-        self.model.load_state_dict(state["model"])
-        self.optimiser.load_state_dict(state["optimiser"])
-        self.scheduler.load_state_dict(state["scheduler"])
-        self.epoch, self.best = state["epoch"], state["best"]
-        torch.set_rng_state(state["rng"].cpu())
+        self.epoch, self.best = load_training_state(checkpoint_path(self.folder, "last"), self.model, self.optimiser, scheduler=self.scheduler)
 
     def run(self) -> dict:
         with open(self.folder / "log.jsonl", "a") as log:

@@ -20,7 +20,7 @@ from posescript_pipeline.rotations import axis_angle_to_matrix
 from .. import EmbroiderError
 from ..config import Checked, _from_dict
 from ..data import holdout_by_subject
-from ..runs import checkpoint_path, device
+from ..runs import checkpoint_path, device, load_training_state, save_training_state
 from ..timing import Stopwatch
 from .features import INPUTS, choose, split_representations, split_targets
 from .head import RegressionHead, loss_terms, mean_pose_6d
@@ -127,18 +127,10 @@ class HeadTrainer:
         return {"val_loss": loss.item(), **{f"val_{k}": v.item() for k, v in terms.items()}}
 
     def save(self, which: str):
-        state = {"model": self.model.state_dict(), "optimiser": self.optimiser.state_dict(), "epoch": self.epoch,
-                 "best": self.best, "rng": torch.get_rng_state()}
-        path = checkpoint_path(self.head_dir, which)
-        torch.save(state, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").replace(path)
+        save_training_state(checkpoint_path(self.head_dir, which), self.model, self.optimiser, self.epoch, self.best)
 
     def resume(self):
-        state = torch.load(checkpoint_path(self.head_dir, "last"), map_location=device(), weights_only=True)
-        self.model.load_state_dict(state["model"])
-        self.optimiser.load_state_dict(state["optimiser"])
-        self.epoch, self.best = state["epoch"], state["best"]
-        torch.set_rng_state(state["rng"].cpu())
+        self.epoch, self.best = load_training_state(checkpoint_path(self.head_dir, "last"), self.model, self.optimiser)
 
     def run(self) -> dict:
         with open(self.head_dir / "log.jsonl", "a") as log:

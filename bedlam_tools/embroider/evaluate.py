@@ -76,7 +76,7 @@ def summary_table(results: dict) -> str:
     header = ["model", "mRecall", "single", "dual"] + names
     rows = [[label, f"{r['mRecall']:.1f}", f"{r['mRecall_single']:.1f}", f"{r['mRecall_dual']:.1f}"]
             + [f"{np.mean(list(r['tasks'][n].values())):.1f}" for n in names] for label, r in results.items()]
-    return _markdown(header, rows)
+    return markdown_table(header, rows)
 
 
 def recall_table(results: dict) -> str:
@@ -84,10 +84,10 @@ def recall_table(results: dict) -> str:
     header = ["task"] + [f"{label} R@{k}" for label in results for k in KS]
     rows = [[task_name(s, t)] + [f"{r['tasks'][task_name(s, t)][f'R@{k}']:.1f}" for r in results.values() for k in KS]
             for s, t in SINGLE_TASKS + DUAL_TASKS]
-    return _markdown(header, rows)
+    return markdown_table(header, rows)
 
 
-def _markdown(header: list, rows: list) -> str:
+def markdown_table(header: list, rows: list) -> str:
     widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
     line = lambda row: "| " + " | ".join(str(c).rjust(w) for c, w in zip(row, widths)) + " |"
     return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in rows])

@@ -1,4 +1,6 @@
-"""A plain Adam loop over shuffled mini-batches of item indices, with a progress bar (used by pretraining)."""
+"""A plain Adam loop over shuffled mini-batches of item indices, with a progress bar (used by pretraining), and the
+steps every trainer shares: one optimisation step, one epoch's log line."""
+import json
 import math
 
 import torch
@@ -22,6 +24,25 @@ def batches(n_items: int, batch_size: int, generator: torch.Generator, lengths: 
     return cut if lengths is None else [cut[i] for i in torch.randperm(len(cut), generator=generator)]
 
 
+def optimise(loss: torch.Tensor, optimiser, scheduler=None, what: str = "") -> float:
+    """One step on `loss` (refused when it is not finite, `what` naming where); returns its value."""
+    if not torch.isfinite(loss):
+        raise FloatingPointError(f"{what}: the loss is not finite")
+    optimiser.zero_grad()
+    loss.backward()
+    optimiser.step()
+    if scheduler is not None:
+        scheduler.step()
+    return loss.item()
+
+
+def log_epoch(log, record: dict):
+    """An epoch's record: one JSON line in the run's `log.jsonl` (flushed), one line under the progress bars."""
+    log.write(json.dumps(record) + "\n")
+    log.flush()
+    tqdm.write(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in record.items()))
+
+
 def fit(module: torch.nn.Module, loss_fn, n_items: int, epochs: int, batch_size: int, lr: float, seed: int,
         desc: str, lengths: torch.Tensor | None = None) -> list[float]:
     """Train `module` on `loss_fn(indices) -> loss` with Adam and a cosine learning-rate decay; returns the
@@ -37,16 +58,10 @@ def fit(module: torch.nn.Module, loss_fn, n_items: int, epochs: int, batch_size:
         for _ in range(epochs):
             summed = 0.0
             for batch in batches(n_items, batch_size, generator, lengths):
-                loss = loss_fn(batch)
-                if not torch.isfinite(loss):
-                    raise FloatingPointError(f"{desc}: the loss is not finite")
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-                scheduler.step()
-                summed += loss.item()
+                value = optimise(loss_fn(batch), optimiser, scheduler, desc)
+                summed += value
                 bar.update()
-                bar.set_postfix(loss=f"{loss.item():.3f}")
+                bar.set_postfix(loss=f"{value:.3f}")
             history.append(summed / (n_items // batch_size))
     module.eval()
     return history

@@ -17,7 +17,7 @@ from .config import RunConfig, resolved_epochs, save_json
 from .data import holdout_by_subject
 from .evaluate import inputs, retrieval
 from .features import FrozenEncoders, split_features
-from .fitting import cosine_decay
+from .fitting import cosine_decay, log_epoch, optimise
 from .model import build_model
 from .runs import checkpoint_path, device, load_training_state, save_training_state
 from .timing import Stopwatch
@@ -75,14 +75,9 @@ class Trainer:
             pick = slice(step * self.batch_size, (step + 1) * self.batch_size)
             batch = {k: v.to(device()) for k, v in inputs(self.features, order[pick], captions[pick]).items()}
             loss = torch.stack(list(self.model.loss_terms(batch).values())).mean()
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"epoch {self.epoch + 1}: the loss is not finite")
-            self.optimiser.zero_grad()
-            loss.backward()
-            self.optimiser.step()
-            self.scheduler.step()
-            total += loss.item()
-            bar.set_postfix(loss=f"{loss.item():.3f}")
+            value = optimise(loss, self.optimiser, self.scheduler, f"epoch {self.epoch + 1}")
+            total += value
+            bar.set_postfix(loss=f"{value:.3f}")
         return total / self.steps_per_epoch
 
     def run(self) -> dict:
@@ -99,9 +94,7 @@ class Trainer:
                         self.best = metrics["mRecall"]
                         self.save("best")
                 self.save("last")
-                log.write(json.dumps(record) + "\n")
-                log.flush()
-                tqdm.write(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in record.items()))
+                log_epoch(log, record)
         return {"best_val_mRecall": self.best, "epochs": self.epoch}
 
 

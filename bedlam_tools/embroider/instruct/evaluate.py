@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from ..evaluate import _markdown
+from ..evaluate import markdown_table
 from ..runs import device
 from .generator import decode
 from .metrics import KS, r_precision, text_metrics
@@ -89,4 +89,4 @@ def table(result: dict, paper: bool = True) -> str:
         if paper and (row["model"], row["inputs"]) in PAPER:
             lines.append([f"{row['model']} (paper)", row["inputs"],
                           *("-" if v is None else f"{v:.1f}" for v in PAPER[(row["model"], row["inputs"])])])
-    return _markdown(header, lines)
+    return markdown_table(header, lines)

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from .. import EmbroiderError
 from ..data import Vocabulary, holdout_by_subject
-from ..fitting import batches, cosine_decay
+from ..fitting import batches, cosine_decay, log_epoch, optimise
 from ..runs import checkpoint_path, device, load_config, load_training_state, save_training_state
 from ..timing import Stopwatch
 from . import config as settings
@@ -103,14 +103,9 @@ class GeneratorTrainer:
             pairs = fit[batch]
             a, b = self.inputs(pairs, generator)
             loss = self.model.loss(a, b, self.texts(pairs, torch.randint(TEXTS, (len(pairs),), generator=generator)))
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"epoch {self.epoch + 1}: the loss is not finite")
-            self.optimiser.zero_grad()
-            loss.backward()
-            self.optimiser.step()
-            self.scheduler.step()
-            total += loss.item()
-            bar.set_postfix(loss=f"{loss.item():.3f}")
+            value = optimise(loss, self.optimiser, self.scheduler, f"epoch {self.epoch + 1}")
+            total += value
+            bar.set_postfix(loss=f"{value:.3f}")
         return total / len(order)
 
     @torch.no_grad()
@@ -143,9 +138,7 @@ class GeneratorTrainer:
                         self.best = record["val_loss"]
                         self.save("best")
                 self.save("last")
-                log.write(json.dumps(record) + "\n")
-                log.flush()
-                tqdm.write(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in record.items()))
+                log_epoch(log, record)
         return {"best_val_loss": self.best, "epochs": self.epoch}
 
 

@@ -19,7 +19,7 @@ from posescript_pipeline.rotations import axis_angle_to_matrix, matrix_to_axis_a
 from posescript_pipeline.skeleton import JOINT_INDEX, NUM_BODY_JOINTS
 
 from .. import EmbroiderError
-from ..evaluate import _markdown
+from ..evaluate import markdown_table
 from ..features import FrozenEncoders, split_features, split_key
 from ..runs import device, load_config
 from . import metrics
@@ -166,4 +166,4 @@ def results_table(results: dict) -> str:
         cells = [f"{r[c]:.1f}" if c in r and c != "shape MAE" else f"{r[c]:.3f}" if c in r else "-" for c in COLUMNS]
         joints = len(BLAZEPOSE_JOINTS) if name.startswith("BlazePose") else NUM_BODY_JOINTS
         rows.append([name, cells[0], f"{paper}" if paper else "-", *cells[1:], joints, r["items"]])
-    return _markdown(header, rows)
+    return markdown_table(header, rows)

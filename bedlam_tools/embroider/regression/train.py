@@ -20,6 +20,7 @@ from posescript_pipeline.rotations import axis_angle_to_matrix
 from .. import EmbroiderError
 from ..config import Checked, _from_dict
 from ..data import holdout_by_subject
+from ..fitting import log_epoch, optimise
 from ..runs import checkpoint_path, device, load_training_state, save_training_state
 from ..timing import Stopwatch
 from .features import INPUTS, choose, split_representations, split_targets
@@ -111,13 +112,9 @@ class HeadTrainer:
             pick = slice(step * self.batch_size, (step + 1) * self.batch_size)
             loss, _ = self.loss(choose(self.z, order[pick], captions[pick]), self.rotations[order[pick]],
                                 self.shapes[order[pick]])
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"{self.spec.input} epoch {self.epoch + 1}: the loss is not finite")
-            self.optimiser.zero_grad()
-            loss.backward()
-            self.optimiser.step()
-            total += loss.item()
-            bar.set_postfix(loss=f"{loss.item():.3f}")
+            value = optimise(loss, self.optimiser, what=f"{self.spec.input} epoch {self.epoch + 1}")
+            total += value
+            bar.set_postfix(loss=f"{value:.3f}")
         return total / self.steps
 
     @torch.no_grad()
@@ -142,9 +139,7 @@ class HeadTrainer:
                     self.best = record["val_loss"]
                     self.save("best")
                 self.save("last")
-                log.write(json.dumps(record) + "\n")
-                log.flush()
-                tqdm.write(" ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in record.items()))
+                log_epoch(log, record)
         return {"input": self.spec.input, "epochs": self.epoch, "best_val_loss": self.best}
 
 

@@ -3,6 +3,9 @@
 Frozen outputs (spec section 2): image -> a set of tokens (B, T, C) from the CNN's last feature map;
 pose -> the autoencoder trunk's vector (B, W) before its Gaussian layer; text -> the masked mean of a
 small transformer over word embeddings (B, W).
+Pose networks read `PoseInputs` (rotation matrices and forward-kinematics joints), not the raw axis-angle: the
+captions speak of joint positions, which an MLP on axis-angle learns slowly (pose<->text recall on held-out
+subjects 8.8 -> 13.8 after 3 epochs on 45k poses).
 """
 import math
 
@@ -13,12 +16,26 @@ from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 
 from .config import EncoderConfig
 from .data import PAD
-from .geometry import matrix_from_6d
+from .geometry import Skeleton, axis_angle_to_matrix, matrix_from_6d
+
+
+class PoseInputs(nn.Module):
+    """(B, 22, 3) axis-angle -> (B, 22 x (9 + 3)): the rotation matrices and the joints of the default Anny
+    skeleton's forward kinematics (no learnt weights)."""
+    WIDTH = NUM_BODY_JOINTS * (9 + 3)
+
+    def __init__(self):
+        super().__init__()
+        self.skeleton = Skeleton()
+
+    def forward(self, poses: torch.Tensor) -> torch.Tensor:
+        rotations = axis_angle_to_matrix(poses)
+        return torch.cat([rotations.flatten(1), self.skeleton(rotations).flatten(1)], -1)
 
 
 def pose_trunk(width: int) -> nn.Sequential:
-    """VPoser-like encoder trunk: 22x3 axis-angle -> `width` features."""
-    return nn.Sequential(nn.Flatten(), nn.BatchNorm1d(NUM_BODY_JOINTS * 3), nn.Linear(NUM_BODY_JOINTS * 3, width),
+    """VPoser-like encoder trunk: 22x3 axis-angle -> `PoseInputs` -> `width` features."""
+    return nn.Sequential(PoseInputs(), nn.BatchNorm1d(PoseInputs.WIDTH), nn.Linear(PoseInputs.WIDTH, width),
                          nn.LeakyReLU(0.01), nn.BatchNorm1d(width), nn.Dropout(0.1), nn.Linear(width, width),
                          nn.Linear(width, width))
 

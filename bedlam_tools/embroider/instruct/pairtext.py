@@ -20,9 +20,8 @@ from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 from .. import EmbroiderError
 from ..config import EncoderConfig
 from ..data import Vocabulary
-from ..encoders import TextEncoder
+from ..encoders import PoseInputs, TextEncoder
 from ..fitting import fit
-from ..geometry import Skeleton, axis_angle_to_matrix
 from ..losses import sym_info_nce
 from ..runs import device
 from ..timing import Stopwatch
@@ -34,8 +33,8 @@ from .train import TEXTS, instruction_ids
 CHUNK = 256
 
 
-PAIR_WIDTH = NUM_BODY_JOINTS * (2 * 9 + 3 * 3)
-"""Pair features: rotation matrices of A and B, joints of A and B, joint displacement B - A."""
+PAIR_WIDTH = 2 * PoseInputs.WIDTH + NUM_BODY_JOINTS * 3
+"""Pair features: `PoseInputs` of A and B (rotation matrices, joints), joint displacement B - A."""
 
 
 class PairText(nn.Module):
@@ -45,7 +44,7 @@ class PairText(nn.Module):
     def __init__(self, config: PairTextConfig, vocabulary_size: int):
         super().__init__()
         w, d = config.pose_width, config.text_width
-        self.skeleton = Skeleton()
+        self.inputs = PoseInputs()
         self.pair = nn.Sequential(nn.BatchNorm1d(PAIR_WIDTH), nn.Linear(PAIR_WIDTH, 2 * w), nn.LeakyReLU(),
                                   nn.Linear(2 * w, d), nn.LeakyReLU(), nn.Linear(d, d))
         self.text = TextEncoder(EncoderConfig(text_width=d, text_layers=config.text_layers,
@@ -55,10 +54,9 @@ class PairText(nn.Module):
 
     def pairs(self, poses_a: torch.Tensor, poses_b: torch.Tensor) -> torch.Tensor:
         """(B, 22, 3) axis-angle poses A and B -> (B, D) L2-normalised pair embeddings."""
-        rotations = [axis_angle_to_matrix(p) for p in (poses_a, poses_b)]
-        joints = [self.skeleton(r) for r in rotations]
-        x = torch.cat([r.flatten(1) for r in rotations] + [j.flatten(1) for j in joints]
-                      + [(joints[1] - joints[0]).flatten(1)], -1)
+        a, b = self.inputs(poses_a), self.inputs(poses_b)
+        joints = slice(NUM_BODY_JOINTS * 9, None)
+        x = torch.cat([a, b, b[:, joints] - a[:, joints]], -1)
         return F.normalize(self.pair(x), dim=-1)
 
     def texts(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:

@@ -171,8 +171,8 @@ def test_epochs_left_at_zero_follow_the_data_size():
     from bedlam_tools.embroider.config import AUTO_EPOCHS, EncoderConfig, TrainConfig, resolved_epochs
 
     assert resolved_epochs(TrainConfig(), 4_500).epochs == AUTO_EPOCHS["epochs"][0] == 60  # small data: the most
-    assert resolved_epochs(TrainConfig(), 45_000).epochs == 10  # the default build's fitting items
+    assert resolved_epochs(TrainConfig(), 45_000).epochs == 20  # the default build's fitting items
     assert resolved_epochs(TrainConfig(epochs=7), 45_000).epochs == 7  # a given count is kept
     encoders = resolved_epochs(EncoderConfig(), 50_000)
-    assert (encoders.pose_epochs, encoders.text_epochs, encoders.image_epochs) == (3, 3, 3)
+    assert (encoders.pose_epochs, encoders.text_epochs, encoders.image_epochs) == (30, 15, 3)
     assert resolved_epochs(EncoderConfig(), 5_000).text_epochs == 20

@@ -44,8 +44,10 @@ def main(threads):
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the frozen encoders.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
 def pretrain(data_dir, out, assignments):
-    """Train the three frozen encoders on the train split: pose autoencoder, text encoder (by pose-text
-    retrieval), image CNN (by pose regression); cache their features."""
+    """Prepare the three frozen encoders on the train split and cache their features: the pose autoencoder and
+    the text encoder (by pose-text retrieval) are trained here; the image encoder is the pretrained BlazePose
+    network, its features computed once per split on every core (`--set image_encoder=cnn`: a small CNN trained
+    here to regress the pose)."""
     from bedlam_tools.embroider.config import EncoderConfig
     from bedlam_tools.embroider.pretrain import pretrain as run_pretrain
 

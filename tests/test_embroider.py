@@ -176,3 +176,13 @@ def test_epochs_left_at_zero_follow_the_data_size():
     encoders = resolved_epochs(EncoderConfig(), 50_000)
     assert (encoders.pose_epochs, encoders.text_epochs, encoders.image_epochs) == (30, 15, 3)
     assert resolved_epochs(EncoderConfig(), 5_000).text_epochs == 20
+
+
+def test_an_integer_for_a_float_setting_becomes_a_float():
+    from bedlam_tools.embroider.config import ModelConfig
+    from bedlam_tools.embroider.model import build_model
+
+    config = ModelConfig(kind="aligner", temperature=30)
+    assert type(config.temperature) is float and config.temperature == 30.0
+    model = build_model({"image": 4, "pose": 4, "text": 4}, config)  # a learnable float temperature
+    assert model.temperature.dtype == torch.float32 and model.temperature.requires_grad

@@ -54,14 +54,18 @@ def _problem(name, value, default) -> str | None:
 
 
 class Checked:
-    """A config dataclass whose values are checked when it is made (one-line EmbroiderError)."""
+    """A config dataclass whose values are checked when it is made (one-line EmbroiderError); an integer given
+    for a float field becomes a float."""
 
     def __post_init__(self):
         from . import EmbroiderError
 
         for f in fields(self):
-            if (problem := _problem(f.name, getattr(self, f.name), f.default)) is not None:
-                raise EmbroiderError(f"{f.name}={getattr(self, f.name)!r}: {problem}")
+            value = getattr(self, f.name)
+            if type(f.default) is float and type(value) is int:  # `--set temperature=30` means 30.0
+                setattr(self, f.name, value := float(value))
+            if (problem := _problem(f.name, value, f.default)) is not None:
+                raise EmbroiderError(f"{f.name}={value!r}: {problem}")
 
 
 @dataclass

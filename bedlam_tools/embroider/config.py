@@ -17,8 +17,9 @@ FRACTIONS = ("dropout", "feature_noise", "val_fraction")
 AUTO_EPOCHS = {"pose_epochs": (30, 1_500_000), "text_epochs": (20, 750_000), "image_epochs": (25, 125_000),
                "epochs": (60, 900_000)}
 """Epoch counts left at 0: (most epochs, items to see), i.e. min(most, ceil(items to see / training items)). The
-most were chosen on held-out subjects of a 5,000-pose set, the item budgets so that the default 50,000-pose
-build trains within the 90 minutes of issue 14 (30 pose, 15 text, 3 image and 20 model epochs)."""
+most were chosen on held-out subjects of a 5,000-pose set, the item budgets (and the encoders' batch, learning rate
+and text width) on held-out subjects of the default 50,000-pose build, so that it trains within the 90 minutes of
+issue 14 (30 pose, 15 text, 3 image and 20 model epochs)."""
 ANY_NUMBER, NON_NEGATIVE = ("seed",), ("data_size", "kl_free_bits", "feature_workers", *AUTO_EPOCHS)
 """Numbers that may be anything / zero; every other number and tuple item must be positive."""
 

@@ -64,6 +64,19 @@ def test_rotations_and_kinematics():
     assert torch.isclose((posed[0, 7] - posed[0, 4]).norm(), shin, atol=1e-6)  # bones keep their length
 
 
+def test_pose_inputs_are_the_rotation_matrices_and_the_joints():
+    from bedlam_tools.embroider.encoders import PoseInputs
+
+    poses = torch.zeros(2, 22, 3)
+    poses[1, 4] = torch.tensor([np.pi / 2, 0.0, 0.0])  # left knee bent 90 degrees
+    inputs = PoseInputs()(poses)
+    assert inputs.shape == (2, PoseInputs.WIDTH)
+    rotations, joints = inputs[:, :22 * 9].reshape(2, 22, 3, 3), inputs[:, 22 * 9:].reshape(2, 22, 3)
+    assert torch.allclose(rotations, axis_angle_to_matrix(poses))
+    assert torch.allclose(joints, Skeleton()(axis_angle_to_matrix(poses)))
+    assert torch.allclose(joints[1, :7], joints[0, :7]) and not torch.allclose(joints[1, 7], joints[0, 7])
+
+
 def test_info_nce_is_low_for_matched_pairs_and_ln_b_for_uninformative():
     x = torch.nn.functional.normalize(torch.randn(16, 8), dim=-1)
     assert sym_info_nce(x, x, torch.tensor(50.0)) < 0.05

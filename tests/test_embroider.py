@@ -71,7 +71,7 @@ def test_pose_inputs_are_the_rotation_matrices_and_the_joints():
     poses[1, 4] = torch.tensor([np.pi / 2, 0.0, 0.0])  # left knee bent 90 degrees
     inputs = PoseInputs()(poses)
     assert inputs.shape == (2, PoseInputs.WIDTH)
-    rotations, joints = inputs[:, :22 * 9].reshape(2, 22, 3, 3), inputs[:, 22 * 9:].reshape(2, 22, 3)
+    rotations, joints = inputs[:, :22 * 9].reshape(2, 22, 3, 3), inputs[:, PoseInputs.JOINTS].reshape(2, 22, 3)
     assert torch.allclose(rotations, axis_angle_to_matrix(poses))
     assert torch.allclose(joints, Skeleton()(axis_angle_to_matrix(poses)))
     assert torch.allclose(joints[1, :7], joints[0, :7]) and not torch.allclose(joints[1, 7], joints[0, 7])

@@ -23,6 +23,7 @@ class PoseInputs(nn.Module):
     """(B, 22, 3) axis-angle -> (B, 22 x (9 + 3)): the rotation matrices and the joints of the default Anny
     skeleton's forward kinematics (no learnt weights)."""
     WIDTH = NUM_BODY_JOINTS * (9 + 3)
+    JOINTS = slice(NUM_BODY_JOINTS * 9, None)  # where the joints lie in the output
 
     def __init__(self):
         super().__init__()

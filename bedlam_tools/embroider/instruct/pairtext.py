@@ -55,8 +55,7 @@ class PairText(nn.Module):
     def pairs(self, poses_a: torch.Tensor, poses_b: torch.Tensor) -> torch.Tensor:
         """(B, 22, 3) axis-angle poses A and B -> (B, D) L2-normalised pair embeddings."""
         a, b = self.inputs(poses_a), self.inputs(poses_b)
-        joints = slice(NUM_BODY_JOINTS * 9, None)
-        x = torch.cat([a, b, b[:, joints] - a[:, joints]], -1)
+        x = torch.cat([a, b, b[:, PoseInputs.JOINTS] - a[:, PoseInputs.JOINTS]], -1)
         return F.normalize(self.pair(x), dim=-1)
 
     def texts(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:

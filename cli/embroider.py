@@ -45,7 +45,8 @@ def main(threads):
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
 def pretrain(data_dir, out, assignments):
     """Prepare the three frozen encoders on the train split and cache their features: the pose autoencoder and
-    the text encoder (by pose-text retrieval) are trained here; the image encoder is the pretrained BlazePose
+    the text encoder (a bag of word n-grams, or `--set text_encoder=transformer`, by pose-text retrieval) are
+    trained here; the image encoder is the pretrained BlazePose
     network, its features computed once per split on every core (`--set image_encoder=cnn`: a small CNN trained
     here to regress the pose)."""
     from bedlam_tools.embroider.config import EncoderConfig
@@ -62,8 +63,8 @@ def pretrain(data_dir, out, assignments):
 @click.option("--encoders", type=click.Path(file_okay=False), default=None,
               help="Frozen encoders from `embroider pretrain` (default: pretrain them into RUN/encoders).")
 @click.option("--epochs", type=click.IntRange(1), default=None,
-              help="Training epochs (default: by the data size, at most 60 and about 450,000 items seen: "
-                   "10 epochs on the default 50,000-pose build).")
+              help="Training epochs (default: by the data size, at most 60 and about 900,000 items seen: "
+                   "20 epochs on the default 50,000-pose build).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its last checkpoint.")
 @click.option("--published", is_flag=True,
               help="Restore the published quirks: leaky targets, feature noise 0.1, constant LR, "

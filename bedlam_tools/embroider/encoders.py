@@ -1,8 +1,8 @@
 """The three uni-modal encoders (frozen once pretrained) and the pose decoder of the autoencoder.
 
 Frozen outputs (spec section 2): image -> a set of tokens (B, T, C) from the CNN's last feature map;
-pose -> the autoencoder trunk's vector (B, W) before its Gaussian layer; text -> the masked mean of a
-small transformer over word embeddings (B, W).
+pose -> the autoencoder trunk's vector (B, W) before its Gaussian layer; text -> an MLP on the mean embedding
+of the caption's word n-grams (B, W), or the masked mean of a small transformer over word embeddings.
 Pose networks read `PoseInputs` (rotation matrices and forward-kinematics joints), not the raw axis-angle: the
 captions speak of joint positions, which an MLP on axis-angle learns slowly (pose<->text recall on held-out
 subjects 8.8 -> 13.8 after 3 epochs on 45k poses).
@@ -87,6 +87,70 @@ class TextEncoder(nn.Module):
         x = self.dropout(self.embed(ids) * math.sqrt(self.embed.embedding_dim) + self.positions[:ids.shape[1]])
         x = self.transformer(x, src_key_padding_mask=~mask)
         return (x * mask[..., None]).sum(1) / lengths[:, None]
+
+
+class NgramTextEncoder(nn.Module):
+    """Bag of word n-grams: the mean embedding of the caption's 1- to `text_ngrams`-word n-grams that are in the
+    table of known ones (`keys`, seen at least `ngram_min_count` times in the training captions) -> LayerNorm ->
+    Linear -> GELU -> Dropout -> Linear, (B, W). The rule-made captions are phrases ("the left knee is bent"),
+    which n-grams catch directly: pose<->text recall on held-out subjects of the default build 22.2 with the
+    transformer (6 epochs, 1,059 s) against 35.2 with n-grams (3 epochs, 17 s)."""
+
+    def __init__(self, config: EncoderConfig, vocabulary_size: int, keys: torch.Tensor):
+        super().__init__()
+        self.ngrams, self.base = config.text_ngrams, vocabulary_size + 1
+        self.register_buffer("keys", keys)  # sorted int64 keys (`ngram_keys`) of the known n-grams
+        self.bag = nn.EmbeddingBag(len(keys) + 1, config.text_bag_width, mode="mean", padding_idx=0)
+        nn.init.normal_(self.bag.weight, std=0.1)
+        width = config.text_width
+        self.mlp = nn.Sequential(nn.LayerNorm(config.text_bag_width), nn.Linear(config.text_bag_width, 2 * width),
+                                 nn.GELU(), nn.Dropout(0.1), nn.Linear(2 * width, width))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        keys = ngram_keys(ids, lengths, self.ngrams, self.base)
+        slot = torch.searchsorted(self.keys, keys).clamp_max(max(len(self.keys) - 1, 0))
+        known = (keys > 0) & (self.keys[slot] == keys) if len(self.keys) else torch.zeros_like(keys, dtype=torch.bool)
+        return self.mlp(self.bag(torch.where(known, slot + 1, 0)))
+
+
+def ngram_keys(ids: torch.Tensor, lengths: torch.Tensor, ngrams: int, base: int) -> torch.Tensor:
+    """(B, L) word ids -> (B, M) int64 keys of every 1- to `ngrams`-word n-gram inside the lengths (0 elsewhere):
+    the n-gram's ids + 1 as digits in `base` (> every id + 1), so n-grams of different lengths never collide."""
+    if base ** ngrams >= 2 ** 62:
+        raise ValueError(f"{ngrams}-grams of a {base - 1}-word vocabulary do not fit 64-bit keys")
+    length = ids.shape[1]
+    keys = []
+    for n in range(1, ngrams + 1):
+        key = torch.zeros(ids.shape[0], max(length - n + 1, 0), dtype=torch.int64, device=ids.device)
+        for j in range(n):
+            key = key * base + ids[:, j:length - n + 1 + j] + 1
+        inside = torch.arange(key.shape[1], device=ids.device)[None] + n <= lengths[:, None]
+        keys.append(torch.where(inside, key, 0))
+    return torch.cat(keys, 1)
+
+
+def known_ngrams(ids: torch.Tensor, lengths: torch.Tensor, config: EncoderConfig, vocabulary_size: int,
+                 chunk: int = 4096) -> torch.Tensor:
+    """Sorted keys of the n-grams seen at least `config.ngram_min_count` times in the captions (ids (N, L))."""
+    found, counts = [], []
+    for start in range(0, len(ids), chunk):
+        keys = ngram_keys(ids[start:start + chunk], lengths[start:start + chunk], config.text_ngrams,
+                          vocabulary_size + 1)
+        unique, count = torch.unique(keys[keys > 0], return_counts=True)
+        found.append(unique), counts.append(count)
+    unique, where = torch.unique(torch.cat(found), return_inverse=True)
+    total = torch.zeros(len(unique), dtype=torch.int64).index_add_(0, where, torch.cat(counts))
+    return unique[total >= config.ngram_min_count]
+
+
+TEXT_ENCODERS = {"ngrams": NgramTextEncoder, "transformer": lambda config, size, keys: TextEncoder(config, size)}
+"""`EncoderConfig.text_encoder` -> the class; each takes (config, vocabulary size, known n-gram keys)."""
+
+
+def text_encoder(config: EncoderConfig, vocabulary_size: int, keys: torch.Tensor | None = None) -> nn.Module:
+    """The configured text encoder (`keys`: the n-gram table, from `known_ngrams` or a saved state)."""
+    return TEXT_ENCODERS[config.text_encoder](config, vocabulary_size,
+                                              torch.zeros(0, dtype=torch.int64) if keys is None else keys)
 
 
 class ImageEncoder(nn.Module):

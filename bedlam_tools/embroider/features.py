@@ -17,7 +17,7 @@ from .. import shards
 from . import EmbroiderError
 from .config import EncoderConfig, load_encoder_config
 from .data import Items, Vocabulary, read_split
-from .encoders import ImageEncoder, TextEncoder, pose_trunk
+from .encoders import ImageEncoder, pose_trunk, text_encoder
 
 CHUNK = 256
 
@@ -35,7 +35,7 @@ class FrozenEncoders:
         weights = torch.load(folder / "encoders.pt", weights_only=True)
         self.fingerprint = hashlib.sha256((folder / "encoders.pt").read_bytes()).hexdigest()[:12]
         self.pose_net = pose_trunk(self.config.pose_width)
-        self.text_net = TextEncoder(self.config, len(self.vocabulary))
+        self.text_net = text_encoder(self.config, len(self.vocabulary), weights["text"].get("keys"))
         self.image_net = ImageEncoder(self.config) if self.config.image_encoder == "cnn" else None
         for name, net in (("pose", self.pose_net), ("text", self.text_net), ("image", self.image_net)):
             if net is not None:

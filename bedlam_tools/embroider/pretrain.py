@@ -1,7 +1,8 @@
 """`embroider pretrain`: train the three uni-modal encoders on the train split, then freeze them.
 
 * pose: the autoencoder (rotation + joint-position reconstruction on the Anny skeleton, KL with free bits);
-* text: a PoseText-like pose<->text retrieval model (its own pose branch is discarded);
+* text: a PoseText-like pose<->text retrieval model (its own pose branch is discarded), on a bag of word n-grams
+  (or a small transformer);
 * image: the pretrained BlazePose landmark network (frozen as shipped: its trunk and landmark features of the
   crops, `vision.encoder_features`), or (`image_encoder=cnn`) a small CNN trained here to regress the pose.
 The encoder folder holds `config.json`, `vocabulary.json`, `encoders.pt`, `pretrain.json` (times, losses)
@@ -18,7 +19,7 @@ from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 
 from .config import EncoderConfig, resolved_epochs, save_json
 from .data import Items, Vocabulary, read_split
-from .encoders import ImageEncoder, PoseAutoencoder, TextEncoder, pose_trunk
+from .encoders import ImageEncoder, PoseAutoencoder, known_ngrams, pose_trunk, text_encoder
 from .features import FrozenEncoders, cached_blazepose_features, feature_scale, image_size, split_features
 from .fitting import fit
 from .geometry import Skeleton, axis_angle_to_matrix, matrix_from_6d
@@ -29,12 +30,12 @@ from .timing import Stopwatch
 class PoseText(nn.Module):
     """Pose <-> text retrieval (spec 8.2): pose trunk -> bottleneck MLP, text encoder; both L2-normalised."""
 
-    def __init__(self, config: EncoderConfig, vocabulary_size: int):
+    def __init__(self, config: EncoderConfig, vocabulary_size: int, ngram_keys: torch.Tensor | None = None):
         super().__init__()
         width = config.pose_width
         self.pose = nn.Sequential(pose_trunk(width), nn.Linear(width, config.pose_latent), nn.ReLU(),
                                   nn.Linear(config.pose_latent, config.text_width))
-        self.text = TextEncoder(config, vocabulary_size)
+        self.text = text_encoder(config, vocabulary_size, ngram_keys)
         self.temperature = nn.Parameter(torch.tensor(10.0))
 
     def loss(self, poses, ids, lengths):
@@ -67,8 +68,10 @@ def train_pose(config: EncoderConfig, poses, rotations, joints, skeleton, **fit_
 
 
 def train_text(config: EncoderConfig, vocabulary: Vocabulary, captions, poses, **fit_args):
-    posetext = PoseText(config, len(vocabulary))
     ids, lengths = map(torch.from_numpy, vocabulary.encode_captions(captions, config.max_tokens))
+    keys = (known_ngrams(ids.flatten(0, 1), lengths.flatten(), config, len(vocabulary))
+            if config.text_encoder == "ngrams" else None)
+    posetext = PoseText(config, len(vocabulary), keys)
     pick = torch.Generator().manual_seed(config.seed)
 
     def loss(idx):

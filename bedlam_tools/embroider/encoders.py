@@ -143,14 +143,26 @@ def known_ngrams(ids: torch.Tensor, lengths: torch.Tensor, config: EncoderConfig
     return unique[total >= config.ngram_min_count]
 
 
-TEXT_ENCODERS = {"ngrams": NgramTextEncoder, "transformer": lambda config, size, keys: TextEncoder(config, size)}
-"""`EncoderConfig.text_encoder` -> the class; each takes (config, vocabulary size, known n-gram keys)."""
+def no_tables(ids, lengths, config, vocabulary_size) -> torch.Tensor:
+    """The transformer reads word ids directly: no n-gram table."""
+    return torch.zeros(0, dtype=torch.int64)
+
+
+TEXT_ENCODERS = {"ngrams": (NgramTextEncoder, known_ngrams),
+                 "transformer": (lambda config, size, keys: TextEncoder(config, size), no_tables)}
+"""`EncoderConfig.text_encoder` -> (the class, taking (config, vocabulary size, n-gram keys); the function giving
+those keys from the training captions' (ids, lengths, config, vocabulary size))."""
 
 
 def text_encoder(config: EncoderConfig, vocabulary_size: int, keys: torch.Tensor | None = None) -> nn.Module:
-    """The configured text encoder (`keys`: the n-gram table, from `known_ngrams` or a saved state)."""
-    return TEXT_ENCODERS[config.text_encoder](config, vocabulary_size,
-                                              torch.zeros(0, dtype=torch.int64) if keys is None else keys)
+    """The configured text encoder (`keys`: its n-gram table, from `text_tables` or a saved state)."""
+    return TEXT_ENCODERS[config.text_encoder][0](config, vocabulary_size,
+                                                 torch.zeros(0, dtype=torch.int64) if keys is None else keys)
+
+
+def text_tables(ids: torch.Tensor, lengths: torch.Tensor, config: EncoderConfig, vocabulary_size: int) -> torch.Tensor:
+    """The n-gram keys the configured text encoder needs, from the training captions (ids (N, L))."""
+    return TEXT_ENCODERS[config.text_encoder][1](ids, lengths, config, vocabulary_size)
 
 
 class ImageEncoder(nn.Module):

@@ -19,7 +19,7 @@ from posescript_pipeline.skeleton import NUM_BODY_JOINTS
 
 from .config import EncoderConfig, resolved_epochs, save_json
 from .data import Items, Vocabulary, read_split
-from .encoders import ImageEncoder, PoseAutoencoder, known_ngrams, pose_trunk, text_encoder
+from .encoders import ImageEncoder, PoseAutoencoder, pose_trunk, text_encoder, text_tables
 from .features import FrozenEncoders, cached_blazepose_features, feature_scale, image_size, split_features
 from .fitting import fit
 from .geometry import Skeleton, axis_angle_to_matrix, matrix_from_6d
@@ -69,8 +69,7 @@ def train_pose(config: EncoderConfig, poses, rotations, joints, skeleton, **fit_
 
 def train_text(config: EncoderConfig, vocabulary: Vocabulary, captions, poses, **fit_args):
     ids, lengths = map(torch.from_numpy, vocabulary.encode_captions(captions, config.max_tokens))
-    keys = (known_ngrams(ids.flatten(0, 1), lengths.flatten(), config, len(vocabulary))
-            if config.text_encoder == "ngrams" else None)
+    keys = text_tables(ids.flatten(0, 1), lengths.flatten(), config, len(vocabulary))
     posetext = PoseText(config, len(vocabulary), keys)
     pick = torch.Generator().manual_seed(config.seed)
 

@@ -30,7 +30,7 @@ from .timing import Stopwatch
 class PoseText(nn.Module):
     """Pose <-> text retrieval (spec 8.2): pose trunk -> bottleneck MLP, text encoder; both L2-normalised."""
 
-    def __init__(self, config: EncoderConfig, vocabulary_size: int, ngram_keys: torch.Tensor | None = None):
+    def __init__(self, config: EncoderConfig, vocabulary_size: int, ngram_keys: torch.Tensor):
         super().__init__()
         width = config.pose_width
         self.pose = nn.Sequential(pose_trunk(width), nn.Linear(width, config.pose_latent), nn.ReLU(),

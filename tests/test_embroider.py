@@ -172,6 +172,15 @@ def test_models_have_comparable_trainable_parameter_counts():
     assert abs(size(core_layers=1) / aligner - 1) < 0.01  # the published single layer: the same size
 
 
+def test_image_layers_deepen_the_image_adapter_only():
+    widths = {"image": 40, "pose": 24, "text": 16}
+    one, two = (build_model(widths, ModelConfig(image_layers=n, latent_d=32, core_heads=2)) for n in (1, 2))
+    size = lambda model, m: sum(p.numel() for p in model.projections.inner[m].parameters())
+    assert size(two, "image") - size(one, "image") == 32 * 32 + 32
+    assert all(size(two, m) == size(one, m) for m in ("pose", "text"))
+    assert set(one.state_dict()) < set(two.state_dict())  # one layer keeps the saved runs' keys
+
+
 def test_published_leaky_targets_only_change_the_targets():
     features = features_of(8)
     features["text"] = features["text"][:, 0]

@@ -34,16 +34,24 @@ def mini_mlp(width: int, layers: int) -> nn.Sequential:
     return nn.Sequential(*modules)
 
 
+def adapter(width: int, d: int, layers: int, dropout: float) -> nn.Sequential:
+    """`layers` Linear -> ReLU (the first from `width` to d), then Dropout."""
+    modules = []
+    for i in range(layers):
+        modules += [nn.Linear(width if i == 0 else d, d), nn.ReLU()]
+    return nn.Sequential(*modules, nn.Dropout(dropout))
+
+
 class Projections(nn.Module):
-    """Per modality: feature dropout (training noise), Linear -> ReLU -> Dropout (per image token, then
-    mean over tokens), an optional external MLP, then L2 normalisation."""
+    """Per modality: feature dropout (training noise), an adapter of Linear -> ReLU layers then Dropout (per
+    image token, then mean over tokens), an optional external MLP, then L2 normalisation."""
 
     def __init__(self, widths: dict, config: ModelConfig, external_layers: int = 0):
         super().__init__()
         d = config.latent_d
         self.noise = nn.Dropout(config.feature_noise)
-        self.inner = nn.ModuleDict({m: nn.Sequential(nn.Linear(widths[m], d), nn.ReLU(), nn.Dropout(config.dropout))
-                                    for m in MODALITIES})
+        depth = {"image": config.image_layers}
+        self.inner = nn.ModuleDict({m: adapter(widths[m], d, depth.get(m, 1), config.dropout) for m in MODALITIES})
         self.external = nn.ModuleDict({m: mini_mlp(d, external_layers) if external_layers else nn.Identity()
                                        for m in MODALITIES})
 
